@@ -1,0 +1,60 @@
+package ying.core.cli;
+
+import java.util.Comparator;
+import java.util.ServiceLoader;
+import java.util.stream.StreamSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ying} command line: one subcommand per job, found on the class path. */
+@Command(
+    name = "ying",
+    mixinStandardHelpOptions = true,
+    version = "ying 0.1.0",
+    description = "Raw video to a text-to-video model: synth, caption, build-dataset, train, generate.",
+    footer = {"", "Run 'ying <command> --help' for a command's options."})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs {@code ying args...} and returns the exit code, for tests and for {@link #main}. */
+  public static int run(String... args) {
+    System.setProperty("java.awt.headless", "true");
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    StreamSupport.stream(ServiceLoader.load(YingCommand.class).spliterator(), false)
+        .sorted(Comparator.comparing(c -> c.getClass().getAnnotation(Command.class).name()))
+        .forEach(cl::addSubcommand);
+    cl.setDefaultValueProvider(new ConfDefaults());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("ying " + cmd.getCommandName() + ": " + describe(e));
+      if (Boolean.getBoolean("ying.stacktrace")) {
+        e.printStackTrace(cmd.getErr());
+      } else {
+        cmd.getErr().println("(set JAVA_OPTS=-Dying.stacktrace=true for the stack trace)");
+      }
+      return 1;
+    });
+    return cl;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
+  }
+}

@@ -1,0 +1,62 @@
+package ying.core.spark;
+
+import org.apache.spark.SparkStageInfo;
+import org.apache.spark.api.java.JavaSparkStatusTracker;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import ying.core.cli.Progress;
+
+/**
+ * Reports a Spark job's progress from the driver: finished tasks of the jobs in one job group,
+ * turned into the job's own unit (one task per video, say). Runs as a daemon thread while the
+ * action that starts the jobs runs in the caller's thread.
+ */
+public final class SparkProgress implements AutoCloseable {
+  private final Thread poller;
+  private volatile boolean stopped;
+
+  private SparkProgress(SparkSession spark, String group, Progress progress) {
+    JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
+    poller = new Thread(() -> {
+      while (!stopped) {
+        long done = 0;
+        for (int jobId : tracker.getJobIdsForGroup(group)) {
+          var job = tracker.getJobInfo(jobId);
+          if (job == null) {
+            continue;
+          }
+          for (int stageId : job.stageIds()) {
+            SparkStageInfo stage = tracker.getStageInfo(stageId);
+            if (stage != null) {
+              done += stage.numCompletedTasks();
+            }
+          }
+        }
+        progress.update(done);
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "ying-progress-" + group);
+    poller.setDaemon(true);
+  }
+
+  /**
+   * Tags the jobs that the calling thread starts from now on with {@code group} and reports their
+   * finished tasks as units of {@code progress}.
+   */
+  public static SparkProgress watch(SparkSession spark, String group, Progress progress) {
+    spark.sparkContext().setJobGroup(group, group, false);
+    SparkProgress p = new SparkProgress(spark, group, progress);
+    p.poller.start();
+    return p;
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    poller.interrupt();
+  }
+}

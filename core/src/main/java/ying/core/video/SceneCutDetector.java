@@ -1,0 +1,151 @@
+package ying.core.video;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Finds hard cuts: frames that differ from the one before far more than their neighbours differ
+ * from each other. Works on small thumbnails at the native frame rate, so a cut is placed on the
+ * exact first frame of the new shot, and camera motion (which changes pixels but hardly the
+ * colour distribution, and does so steadily) does not trip it.
+ */
+public final class SceneCutDetector {
+  /**
+   * @param absoluteThreshold a frame-to-frame change score (0..1) below which nothing is a cut
+   * @param contrast how many times the local median change a cut must exceed
+   * @param window frames on each side that define "local"
+   * @param minSceneSeconds the shortest scene a cut may open, which stops flashes from splitting one
+   */
+  public record Options(double absoluteThreshold, double contrast, int window, double minSceneSeconds) {
+    public static Options defaults() {
+      return new Options(0.10, 4.0, 8, 0.5);
+    }
+  }
+
+  /** Cut times in seconds (timestamps of each new shot's first frame) and the per-frame scores. */
+  public record Result(List<Double> cutTimes, double[] timestamps, double[] scores) {}
+
+  private static final int ANALYSIS_WIDTH = 64;
+  private static final int BINS = 4; // per channel: 64 colour bins, coarse enough to ignore compression noise
+
+  private final Options options;
+
+  public SceneCutDetector(Options options) {
+    this.options = options;
+  }
+
+  public SceneCutDetector() {
+    this(Options.defaults());
+  }
+
+  /** Decodes the whole video once, at its native frame rate, into thumbnails, and finds the cuts. */
+  public Result detect(VideoReader reader) throws VideoException {
+    VideoInfo info = reader.info();
+    int w = Math.min(ANALYSIS_WIDTH, info.width());
+    int h = Math.max(2, (int) Math.round((double) w * info.height() / info.width()));
+    List<Double> times = new ArrayList<>();
+    double[][] scores = {new double[256]};
+    byte[][] previous = {null};
+    int[][] previousHistogram = {null};
+    reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, w, h), (i, t, rgb) -> {
+      int[] histogram = histogram(rgb);
+      double score = 0;
+      if (previous[0] != null) {
+        score = 0.5 * meanAbsDiff(previous[0], rgb) + 0.5 * histogramDistance(previousHistogram[0], histogram, rgb.length / 3);
+      } else {
+        previous[0] = new byte[rgb.length];
+      }
+      System.arraycopy(rgb, 0, previous[0], 0, rgb.length);
+      previousHistogram[0] = histogram;
+      if (i == scores[0].length) {
+        scores[0] = Arrays.copyOf(scores[0], i * 2);
+      }
+      scores[0][i] = score;
+      times.add(t);
+    });
+    double[] ts = times.stream().mapToDouble(Double::doubleValue).toArray();
+    double[] sc = Arrays.copyOf(scores[0], ts.length);
+    return new Result(pickCuts(ts, sc), ts, sc);
+  }
+
+  /** Frame i is a cut when its change is large in absolute terms and large against its neighbours'. */
+  List<Double> pickCuts(double[] timestamps, double[] scores) {
+    List<Double> cuts = new ArrayList<>();
+    double lastCut = timestamps.length > 0 ? timestamps[0] : 0;
+    for (int i = 1; i < scores.length; i++) {
+      if (scores[i] < options.absoluteThreshold()) {
+        continue;
+      }
+      if (scores[i] < options.contrast() * localMedian(scores, i)) {
+        continue;
+      }
+      if (!isLocalMaximum(scores, i)) {
+        continue;
+      }
+      if (timestamps[i] - lastCut < options.minSceneSeconds()) {
+        continue;
+      }
+      cuts.add(timestamps[i]);
+      lastCut = timestamps[i];
+    }
+    return cuts;
+  }
+
+  private boolean isLocalMaximum(double[] scores, int i) {
+    int from = Math.max(1, i - options.window());
+    int to = Math.min(scores.length - 1, i + options.window());
+    for (int j = from; j <= to; j++) {
+      if (scores[j] > scores[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private double localMedian(double[] scores, int i) {
+    int from = Math.max(1, i - options.window());
+    int to = Math.min(scores.length - 1, i + options.window());
+    double[] around = new double[Math.max(0, to - from)];
+    int n = 0;
+    for (int j = from; j <= to; j++) {
+      if (j != i) {
+        around[n++] = scores[j];
+      }
+    }
+    if (n == 0) {
+      return 0;
+    }
+    Arrays.sort(around, 0, n);
+    return around[n / 2];
+  }
+
+  private static int[] histogram(byte[] rgb) {
+    int[] hist = new int[BINS * BINS * BINS];
+    int shift = 8 - Integer.numberOfTrailingZeros(BINS);
+    for (int p = 0; p < rgb.length; p += 3) {
+      int r = (rgb[p] & 0xff) >> shift;
+      int g = (rgb[p + 1] & 0xff) >> shift;
+      int b = (rgb[p + 2] & 0xff) >> shift;
+      hist[(r * BINS + g) * BINS + b]++;
+    }
+    return hist;
+  }
+
+  /** Half the L1 distance of the normalised histograms: 0 for the same colours, 1 for disjoint ones. */
+  private static double histogramDistance(int[] a, int[] b, int pixels) {
+    long sum = 0;
+    for (int k = 0; k < a.length; k++) {
+      sum += Math.abs(a[k] - b[k]);
+    }
+    return sum / (2.0 * pixels);
+  }
+
+  private static double meanAbsDiff(byte[] a, byte[] b) {
+    long sum = 0;
+    for (int k = 0; k < a.length; k++) {
+      sum += Math.abs((a[k] & 0xff) - (b[k] & 0xff));
+    }
+    return sum / (255.0 * a.length);
+  }
+}

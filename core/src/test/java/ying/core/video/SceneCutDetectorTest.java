@@ -1,0 +1,105 @@
+package ying.core.video;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.core.io.Storage;
+import ying.core.synth.ScenePlan;
+import ying.core.synth.SyntheticWorld;
+import ying.core.synth.VideoPlan;
+import ying.core.synth.WorldOptions;
+
+/** Hard cuts in synthetic multi-scene videos, whose true cut frames are known. */
+class SceneCutDetectorTest {
+  @TempDir Path dir;
+  private final Storage storage = Storage.local();
+
+  private static Path render(Storage storage, VideoPlan plan, Path file) throws VideoException {
+    byte[] frame = new byte[plan.width() * plan.height() * 3];
+    try (VideoWriter w = VideoWriter.create(storage, file.toString(), plan.width(), plan.height(), plan.fps())) {
+      for (int f = 0; f < plan.totalFrames(); f++) {
+        plan.renderFrame(f, frame);
+        w.write(frame);
+      }
+      w.finish();
+    }
+    return file;
+  }
+
+  @Test
+  void findsSyntheticCutsWithHighPrecisionAndRecallWithinOneFrame() throws Exception {
+    // Short scenes pack many cuts into little video; 1..4 scenes as in the real world.
+    SyntheticWorld world = new SyntheticWorld(2024, new WorldOptions(192, 128, 16, 2, 4, 2.0, 4.0, 1, 3));
+    SceneCutDetector detector = new SceneCutDetector();
+    int truePositives = 0;
+    int falsePositives = 0;
+    int falseNegatives = 0;
+    List<String> misses = new ArrayList<>();
+    for (int v = 0; v < 24; v++) {
+      VideoPlan plan = world.video(v);
+      Path file = render(storage, plan, dir.resolve("v" + v + ".mp4"));
+      List<Double> truth = plan.scenes().stream().skip(1).map(ScenePlan::startSeconds).toList();
+      List<Double> found;
+      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+        found = detector.detect(reader).cutTimes();
+      }
+      double oneFrame = 1.0 / plan.fps();
+      List<Double> unmatched = new ArrayList<>(truth);
+      for (double cut : found) {
+        Double match = unmatched.stream().filter(t -> Math.abs(t - cut) <= oneFrame + 1e-6).findFirst().orElse(null);
+        if (match != null) {
+          unmatched.remove(match);
+          truePositives++;
+        } else {
+          falsePositives++;
+          misses.add("video " + v + ": extra cut at " + cut);
+        }
+      }
+      falseNegatives += unmatched.size();
+      for (double t : unmatched) {
+        misses.add("video " + v + ": missed cut at " + t);
+      }
+    }
+    double precision = truePositives / (double) (truePositives + falsePositives);
+    double recall = truePositives / (double) (truePositives + falseNegatives);
+    assertTrue(truePositives >= 30, "enough cuts to measure: " + truePositives);
+    assertTrue(precision >= 0.95 && recall >= 0.95,
+        "precision " + precision + ", recall " + recall + "; " + misses);
+  }
+
+  @Test
+  void singleShotWithCameraMotionHasNoCuts() throws Exception {
+    SyntheticWorld world = new SyntheticWorld(7, new WorldOptions(192, 128, 16, 1, 1, 6.0, 8.0, 1, 3));
+    int found = 0;
+    for (int v = 0; v < 8; v++) {
+      Path file = render(storage, world.video(v), dir.resolve("one" + v + ".mp4"));
+      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+        found += detector().detect(reader).cutTimes().size();
+      }
+    }
+    assertEquals(0, found, "pans, zooms and moving objects are not cuts");
+  }
+
+  @Test
+  void cutIsPlacedOnTheFirstFrameOfTheNewShot() throws Exception {
+    Path file = dir.resolve("two-colours.mp4");
+    try (VideoWriter w = VideoWriter.create(storage, file.toString(), 64, 48, 10)) {
+      for (int k = 0; k < 40; k++) {
+        w.write(k < 23 ? VideoWriterTest.solidFrame(64, 48, 20, 40, 200) : VideoWriterTest.solidFrame(64, 48, 220, 180, 20));
+      }
+      w.finish();
+    }
+    try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+      assertEquals(List.of(2.3), detector().detect(reader).cutTimes());
+    }
+  }
+
+  private static SceneCutDetector detector() {
+    return new SceneCutDetector();
+  }
+}
