@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "ying",
     mixinStandardHelpOptions = true,
     version = "ying 0.1.0",
-    description = "Raw video to a text-to-video model: synth, caption, build-dataset, train, generate.",
+    description = "Raw video to a text-to-video model. Each command runs as a Spark job (embedded local[*] unless --master).",
     footer = {"", "Run 'ying <command> --help' for a command's options."})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -13,26 +13,19 @@ import ying.core.cli.Progress;
  */
 public final class SparkProgress implements AutoCloseable {
   private final Thread poller;
+  private final JavaSparkStatusTracker tracker;
+  private final String group;
+  private final Progress progress;
   private volatile boolean stopped;
 
   private SparkProgress(SparkSession spark, String group, Progress progress) {
     JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
+    this.tracker = tracker;
+    this.group = group;
+    this.progress = progress;
     poller = new Thread(() -> {
       while (!stopped) {
-        long done = 0;
-        for (int jobId : tracker.getJobIdsForGroup(group)) {
-          var job = tracker.getJobInfo(jobId);
-          if (job == null) {
-            continue;
-          }
-          for (int stageId : job.stageIds()) {
-            SparkStageInfo stage = tracker.getStageInfo(stageId);
-            if (stage != null) {
-              done += stage.numCompletedTasks();
-            }
-          }
-        }
-        progress.update(done);
+        poll();
         try {
           Thread.sleep(500);
         } catch (InterruptedException e) {
@@ -54,9 +47,33 @@ public final class SparkProgress implements AutoCloseable {
     return p;
   }
 
+  private void poll() {
+    long done = 0;
+    for (int jobId : tracker.getJobIdsForGroup(group)) {
+      var job = tracker.getJobInfo(jobId);
+      if (job == null) {
+        continue;
+      }
+      for (int stageId : job.stageIds()) {
+        SparkStageInfo stage = tracker.getStageInfo(stageId);
+        if (stage != null) {
+          done += stage.numCompletedTasks();
+        }
+      }
+    }
+    progress.update(done);
+  }
+
+  /** Stops watching, with a last report so the final count is always printed. */
   @Override
   public void close() {
     stopped = true;
     poller.interrupt();
+    try {
+      poller.join(2000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    poll();
   }
 }
