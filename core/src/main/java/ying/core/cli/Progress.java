@@ -10,7 +10,7 @@ import java.util.Locale;
 public final class Progress {
   private final String what;
   private final String unit;
-  private final long total;
+  private long total;
   private final PrintStream out;
   private final long startNanos = System.nanoTime();
   private final long intervalNanos;
@@ -32,6 +32,14 @@ public final class Progress {
 
   public synchronized void advance(long n) {
     update(done + n);
+  }
+
+  /** Sets finished and total units, for work whose size is learnt as it goes. */
+  public synchronized void update(long finished, long newTotal) {
+    if (newTotal > 0) {
+      total = Math.max(newTotal, finished);
+    }
+    update(finished);
   }
 
   /** Sets the count of finished units; prints when enough time has passed or when all are done. */

@@ -38,7 +38,7 @@ public final class SparkProgress implements AutoCloseable {
 
   /**
    * Tags the jobs that the calling thread starts from now on with {@code group} and reports their
-   * finished tasks as units of {@code progress}.
+   * finished tasks out of all tasks of the stages submitted so far (a later stage raises the total).
    */
   public static SparkProgress watch(SparkSession spark, String group, Progress progress) {
     spark.sparkContext().setJobGroup(group, group, false);
@@ -49,6 +49,7 @@ public final class SparkProgress implements AutoCloseable {
 
   private void poll() {
     long done = 0;
+    long total = 0;
     for (int jobId : tracker.getJobIdsForGroup(group)) {
       var job = tracker.getJobInfo(jobId);
       if (job == null) {
@@ -61,7 +62,7 @@ public final class SparkProgress implements AutoCloseable {
         }
       }
     }
-    progress.update(done);
+    progress.update(done, total);
   }
 
   /** Stops watching, with a last report so the final count is always printed. */

@@ -1,0 +1,101 @@
+package ying.datasetbuilder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import ying.core.cli.SparkOptions;
+import ying.core.cli.YingCommand;
+import ying.core.spark.Sessions;
+
+/** {@code ying build-dataset}: a clip table to filtered, bucketed, sharded training data. */
+@Command(name = "build-dataset", mixinStandardHelpOptions = true,
+    description = {"Build training shards from a clip table (video_uri, start_s, end_s, caption): decode each clip's",
+        "range, resample and crop to a bucket, filter, deduplicate, split train/val by source video, and write",
+        "Parquet shards, _errors/, _report.json, _report.png and _manifest.json to OUT. A finished dataset is",
+        "immutable: writing to it again is refused unless --overwrite."})
+public final class BuildDatasetCommand implements YingCommand {
+  private static final BuildConfig D = BuildConfig.defaults();
+
+  @Option(names = "--clips", required = true, paramLabel = "URI", description = "The clip table (Parquet).")
+  String clips;
+
+  @Option(names = "--out", required = true, paramLabel = "URI", description = "The dataset folder to create.")
+  String out;
+
+  @Option(names = "--bucket", paramLabel = "WxHxF[@FPS]",
+      description = "A training shape, repeatable; a clip goes to the longest one it fills. Default: 96x64x49@8, "
+          + "96x64x33@8, 96x64x17@8.")
+  List<String> buckets = new ArrayList<>();
+
+  @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of source videos held out. Default: ${DEFAULT-VALUE}.")
+  double valFraction;
+
+  @Option(names = "--disable-filter", paramLabel = "NAME",
+      description = "Switch a filter off, repeatable: bad_caption, blocked_words, too_short, too_small, static, "
+          + "too_fast, duplicate.")
+  List<String> disabled = new ArrayList<>();
+
+  @Option(names = "--min-clip-s", defaultValue = "1.0", description = "Shortest clip kept, seconds. Default: ${DEFAULT-VALUE}.")
+  double minClipSeconds;
+
+  @Option(names = "--min-caption-words", defaultValue = "3", description = "Fewest caption words. Default: ${DEFAULT-VALUE}.")
+  int minCaptionWords;
+
+  @Option(names = "--blocked-words", paramLabel = "FILE",
+      description = "Words (one per line, # comments) whose presence drops a caption's clip.")
+  Path blockedWords;
+
+  @Option(names = "--static-below", defaultValue = "0.004",
+      description = "Motion score (mean |change| over 1 s, 0..1) under which a clip is static. Default: ${DEFAULT-VALUE}.")
+  double staticBelow;
+
+  @Option(names = "--fast-above", defaultValue = "0.25",
+      description = "Mean |change| between frames (0..1) over which a clip is too fast. Default: ${DEFAULT-VALUE}.")
+  double fastAbove;
+
+  @Option(names = "--duplicate-bits", defaultValue = "6",
+      description = "Most differing hash bits (of 64, per sampled frame) for near-duplicates. Default: ${DEFAULT-VALUE}.")
+  int duplicateBits;
+
+  @Option(names = "--shard-mb", defaultValue = "256", description = "Target shard size in MiB. Default: ${DEFAULT-VALUE}.")
+  long shardMb;
+
+  @Option(names = "--overwrite", description = "Replace a finished dataset at OUT.")
+  boolean overwrite;
+
+  @Mixin SparkOptions spark;
+
+  BuildConfig config() throws java.io.IOException {
+    Set<Filter> enabled = EnumSet.allOf(Filter.class);
+    disabled.stream().map(Filter::parse).forEach(enabled::remove);
+    List<String> blocked = blockedWords == null ? List.of()
+        : Files.readAllLines(blockedWords).stream().map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    return new BuildConfig(
+        buckets.isEmpty() ? BuildConfig.defaultBuckets() : buckets.stream().map(Bucket::parse).toList(),
+        valFraction, enabled, minClipSeconds, minCaptionWords, blocked, staticBelow, fastAbove, D.flashJump(),
+        D.flashFraction(), duplicateBits, shardMb << 20, D.seed());
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BuildConfig config = config();
+    System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
+    try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
+      DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, overwrite,
+          "ying build-dataset --clips " + clips + " --out " + out);
+      System.out.printf("built %d clips of %d (train %d, val %d); %d errors, %d near-duplicates dropped%n"
+          + "  shards:   %s/split=*/bucket=*/%n  report:   %s/_report.json, _report.png%n"
+          + "  errors:   %s/_errors/%n  manifest: %s/_manifest.json%n",
+          s.written(), s.input(), s.train(), s.val(), s.errors(), s.duplicates(), s.out(), s.out(), s.out(), s.out());
+      return 0;
+    }
+  }
+}

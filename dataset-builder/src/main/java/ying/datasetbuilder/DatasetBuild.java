@@ -1,0 +1,87 @@
+package ying.datasetbuilder;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import ying.core.spark.HadoopConf;
+
+/**
+ * The dataset build as functions over Datasets, free of I/O decisions, so tests run them on
+ * {@code local[2]} directly: clips -> processed rows -> near-duplicates -> shard rows.
+ */
+public final class DatasetBuild {
+  private DatasetBuild() {}
+
+  /** The columns a clip table must have; any others are ignored. */
+  public static final List<String> REQUIRED = List.of("video_uri", "start_s", "end_s", "caption");
+
+  /** Refuses a table that is not a clip table, naming what is missing. */
+  public static Dataset<Row> clipColumns(Dataset<Row> table) {
+    List<String> have = Arrays.asList(table.columns());
+    List<String> missing = REQUIRED.stream().filter(c -> !have.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("not a clip table: missing column(s) " + missing + "; it has " + have);
+    }
+    // A range listed twice is one clip (same id); keep one caption, the same one on every run.
+    return table.select(col("video_uri").cast("string").as("video_uri"), col("start_s").cast("double").as("start_s"),
+            col("end_s").cast("double").as("end_s"), col("caption").cast("string").as("caption"))
+        .groupBy("video_uri", "start_s", "end_s")
+        .agg(org.apache.spark.sql.functions.min("caption").as("caption"));
+  }
+
+  /**
+   * Every clip as one {@link ProcessedClip} row. Clips of one video land in one partition, sorted by
+   * start, so each video is opened once and read by seeking.
+   */
+  public static Dataset<Row> process(Dataset<Row> clips, BuildConfig config, HadoopConf hadoop, int partitions) {
+    return clipColumns(clips)
+        .repartition(partitions, col("video_uri"))
+        .sortWithinPartitions("video_uri", "start_s", "end_s")
+        .mapPartitions(new ClipProcessor(config, hadoop), Encoders.row(ProcessedClip.SCHEMA));
+  }
+
+  /**
+   * Ids of the kept clips' near-duplicates: a clip is dropped when a clip with a smaller id has
+   * every sampled frame's hash within {@code bits} bits of its own. Candidates come from locality-
+   * sensitive bands of one frame's hash, so the work grows with the number of matches, not its square.
+   */
+  public static Dataset<Row> duplicates(Dataset<Row> ok, int bits) {
+    Dataset<Row> keyed = ok.select(col("clip_id"), col("phash"), explode(col("phash_bands")).as("band"));
+    Dataset<Row> a = keyed.as("a");
+    Dataset<Row> b = keyed.as("b");
+    Column close = lit(true);
+    for (int i = 0; i < PerceptualHash.SAMPLES; i++) {
+      Column differing = org.apache.spark.sql.functions.bit_count(
+          col("a.phash").getItem(i).bitwiseXOR(col("b.phash").getItem(i)));
+      close = close.and(differing.leq(bits));
+    }
+    return a.join(b, col("a.band").equalTo(col("b.band")).and(col("a.clip_id").lt(col("b.clip_id"))))
+        .where(close)
+        .select(col("b.clip_id").as("clip_id"))
+        .distinct();
+  }
+
+  /** The rows written to the shards: kept clips with their provenance. */
+  public static Dataset<Row> shardRows(Dataset<Row> processed, Dataset<Row> duplicates, String sourceTable,
+      String sourceSnapshot) {
+    return processed.where(col("status").equalTo(ProcessedClip.OK))
+        .join(duplicates, processed.col("clip_id").equalTo(duplicates.col("clip_id")), "left_anti")
+        .withColumn("source_table", lit(sourceTable))
+        .withColumn("source_snapshot", lit(sourceSnapshot))
+        .select(Arrays.stream(ProcessedClip.SHARD_COLUMNS).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+  }
+
+  /** Error rows as {@code _errors/} holds them. */
+  public static Dataset<Row> errorRows(Dataset<Row> processed) {
+    return processed.where(col("status").equalTo(ProcessedClip.ERROR))
+        .select(col("video_uri"), col("clip_id"), col("start_s"), col("end_s"), col("reason").as("stage"),
+            col("message"));
+  }
+}

@@ -1,0 +1,130 @@
+package ying.datasetbuilder;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import ying.core.dataset.DatasetLayout;
+import ying.core.io.Storage;
+import ying.core.spark.HadoopConf;
+
+/**
+ * The dataset's manifest, written last: row counts, schema version, source and settings, and the
+ * sha256 of every shard plus one content hash over them all. Its presence is what makes a folder a
+ * finished, immutable dataset.
+ */
+final class DatasetManifest {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private DatasetManifest() {}
+
+  /** A snapshot id of a table: a hash of its data files' names, sizes and modification times. */
+  static String snapshot(Storage storage, String table) throws IOException {
+    List<String> parts = new ArrayList<>();
+    for (String f : storage.listFiles(table)) {
+      String name = Storage.fileName(f);
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
+      }
+      var st = storage.statusOrNull(f);
+      parts.add(f.substring(Storage.normalise(table).length()) + ":" + st.getLen() + ":" + st.getModificationTime());
+    }
+    return ClipProcessor.hex(ClipProcessor.sha256(String.join("\n", parts)), 8);
+  }
+
+  /** sha256 of every shard file, computed by the executors; sorted by path. */
+  static List<Map<String, Object>> fileHashes(SparkSession spark, Storage storage, DatasetLayout layout)
+      throws IOException {
+    List<String> shards = new ArrayList<>();
+    for (String f : storage.listFiles(layout.root())) {
+      String rel = f.substring(layout.root().length() + 1);
+      if (rel.startsWith("split=") && f.endsWith(".parquet")) {
+        shards.add(f);
+      }
+    }
+    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    String root = layout.root();
+    List<Map<String, Object>> out = new ArrayList<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .parallelize(shards, Math.max(1, Math.min(shards.size(), spark.sparkContext().defaultParallelism())))
+        .map(f -> {
+          Storage s = hadoop.storage();
+          MessageDigest md = MessageDigest.getInstance("SHA-256");
+          long bytes = 0;
+          try (InputStream in = s.open(f)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+              md.update(buf, 0, n);
+              bytes += n;
+            }
+          }
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("path", f.substring(root.length() + 1));
+          entry.put("bytes", bytes);
+          entry.put("sha256", ClipProcessor.hex(md.digest(), 32));
+          return entry;
+        }).collect());
+    out.sort(java.util.Comparator.comparing(m -> (String) m.get("path")));
+    return out;
+  }
+
+  static Map<String, Object> build(String command, String clips, String snapshot, BuildConfig config,
+      List<Row> countsBySplitAndBucket, BuildReport report, List<Map<String, Object>> files) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema_version", DatasetLayout.SCHEMA_VERSION);
+    m.put("created_at", Instant.now().toString());
+    m.put("command", command);
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("table", clips);
+    source.put("snapshot", snapshot);
+    m.put("source", source);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("buckets", config.buckets().stream().map(Bucket::name).toList());
+    settings.put("val_fraction", config.valFraction());
+    settings.put("filters", config.enabled().stream().map(Filter::key).sorted().toList());
+    settings.put("min_clip_s", config.minClipSeconds());
+    settings.put("min_caption_words", config.minCaptionWords());
+    settings.put("blocked_words", config.blockedWords().size());
+    settings.put("static_below", config.staticBelow());
+    settings.put("fast_above", config.fastAbove());
+    settings.put("flash_jump", config.flashJump());
+    settings.put("flash_fraction", config.flashFraction());
+    settings.put("duplicate_bits", config.duplicateBits());
+    settings.put("shard_target_bytes", config.shardTargetBytes());
+    m.put("settings", settings);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    long total = 0;
+    Map<String, Long> bySplit = new LinkedHashMap<>();
+    Map<String, Long> byBucket = new LinkedHashMap<>();
+    for (Row r : countsBySplitAndBucket) {
+      long n = r.getLong(2);
+      total += n;
+      bySplit.merge(r.getString(0), n, Long::sum);
+      byBucket.put(r.getString(0) + "/" + r.getString(1), n);
+    }
+    rows.put("total", total);
+    rows.put(DatasetLayout.TRAIN, bySplit.getOrDefault(DatasetLayout.TRAIN, 0L));
+    rows.put(DatasetLayout.VAL, bySplit.getOrDefault(DatasetLayout.VAL, 0L));
+    rows.put("by_split_and_bucket", byBucket);
+    m.put("rows", rows);
+    m.put("input_clips", report.input());
+    m.put("errors", report.errors());
+    Map<String, Long> removed = new LinkedHashMap<>();
+    report.removed().forEach(e -> removed.put(e.getKey(), e.getValue()));
+    m.put("removed", removed);
+    m.put("files", files);
+    StringBuilder all = new StringBuilder();
+    files.forEach(f -> all.append(f.get("path")).append(' ').append(f.get("sha256")).append('\n'));
+    m.put("content_sha256", ClipProcessor.hex(ClipProcessor.sha256(all.toString()), 32));
+    return m;
+  }
+}
