@@ -57,7 +57,7 @@ public record BuildConfig(
   }
 
   public static BuildConfig defaults() {
-    return new BuildConfig(defaultBuckets(), 0.1, EnumSet.allOf(Filter.class), 1.0, 3, List.of(), 0.004, 0.25, 0.2,
+    return new BuildConfig(defaultBuckets(), 0.1, EnumSet.allOf(Filter.class), 1.0, 3, List.of(), 0.002, 0.25, 0.2,
         0.3, 6, 256L << 20, 0);
   }
 

@@ -34,43 +34,45 @@ public final class BuildDatasetCommand implements YingCommand {
           + "96x64x33@8, 96x64x17@8.")
   List<String> buckets = new ArrayList<>();
 
-  @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share of source videos held out. Default: ${DEFAULT-VALUE}.")
-  double valFraction;
+  @Option(names = "--val-fraction", description = "Share of source videos held out. Default: 0.1.")
+  Double valFraction;
 
   @Option(names = "--disable-filter", paramLabel = "NAME",
       description = "Switch a filter off, repeatable: bad_caption, blocked_words, too_short, too_small, static, "
           + "too_fast, duplicate.")
   List<String> disabled = new ArrayList<>();
 
-  @Option(names = "--min-clip-s", defaultValue = "1.0", description = "Shortest clip kept, seconds. Default: ${DEFAULT-VALUE}.")
-  double minClipSeconds;
+  @Option(names = "--min-clip-s", description = "Shortest clip kept, seconds. Default: 1.")
+  Double minClipSeconds;
 
-  @Option(names = "--min-caption-words", defaultValue = "3", description = "Fewest caption words. Default: ${DEFAULT-VALUE}.")
-  int minCaptionWords;
+  @Option(names = "--min-caption-words", description = "Fewest caption words. Default: 3.")
+  Integer minCaptionWords;
 
   @Option(names = "--blocked-words", paramLabel = "FILE",
       description = "Words (one per line, # comments) whose presence drops a caption's clip.")
   Path blockedWords;
 
-  @Option(names = "--static-below", defaultValue = "0.004",
-      description = "Motion score (mean |change| over 1 s, 0..1) under which a clip is static. Default: ${DEFAULT-VALUE}.")
-  double staticBelow;
+  @Option(names = "--static-below",
+      description = "Motion score (mean |change| over 1 s, 0..1) under which a clip is static. Default: 0.002.")
+  Double staticBelow;
 
-  @Option(names = "--fast-above", defaultValue = "0.25",
-      description = "Mean |change| between frames (0..1) over which a clip is too fast. Default: ${DEFAULT-VALUE}.")
-  double fastAbove;
+  @Option(names = "--fast-above",
+      description = "Mean |change| between frames (0..1) over which a clip is too fast. Default: 0.25.")
+  Double fastAbove;
 
-  @Option(names = "--duplicate-bits", defaultValue = "6",
-      description = "Most differing hash bits (of 64, per sampled frame) for near-duplicates. Default: ${DEFAULT-VALUE}.")
-  int duplicateBits;
+  @Option(names = "--duplicate-bits",
+      description = "Most differing hash bits (of 64, per sampled frame) for near-duplicates. Default: 6.")
+  Integer duplicateBits;
 
-  @Option(names = "--shard-mb", defaultValue = "256", description = "Target shard size in MiB. Default: ${DEFAULT-VALUE}.")
-  long shardMb;
+  @Option(names = "--shard-mb", description = "Target shard size in MiB. Default: 256.")
+  Long shardMb;
 
   @Option(names = "--overwrite", description = "Replace a finished dataset at OUT.")
   boolean overwrite;
 
   @Mixin SparkOptions spark;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   BuildConfig config() throws java.io.IOException {
     Set<Filter> enabled = EnumSet.allOf(Filter.class);
@@ -79,9 +81,15 @@ public final class BuildDatasetCommand implements YingCommand {
         : Files.readAllLines(blockedWords).stream().map(String::strip)
             .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     return new BuildConfig(
-        buckets.isEmpty() ? BuildConfig.defaultBuckets() : buckets.stream().map(Bucket::parse).toList(),
-        valFraction, enabled, minClipSeconds, minCaptionWords, blocked, staticBelow, fastAbove, D.flashJump(),
-        D.flashFraction(), duplicateBits, shardMb << 20, D.seed());
+        buckets.isEmpty() ? D.buckets() : buckets.stream().map(Bucket::parse).toList(),
+        or(valFraction, D.valFraction()), enabled, or(minClipSeconds, D.minClipSeconds()),
+        or(minCaptionWords, D.minCaptionWords()), blocked, or(staticBelow, D.staticBelow()),
+        or(fastAbove, D.fastAbove()), D.flashJump(), D.flashFraction(), or(duplicateBits, D.duplicateBits()),
+        shardMb == null ? D.shardTargetBytes() : shardMb << 20, D.seed());
+  }
+
+  private static <T> T or(T given, T fallback) {
+    return given == null ? fallback : given;
   }
 
   @Override
@@ -90,7 +98,7 @@ public final class BuildDatasetCommand implements YingCommand {
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
       DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, overwrite,
-          "ying build-dataset --clips " + clips + " --out " + out);
+          "ying build-dataset " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       System.out.printf("built %d clips of %d (train %d, val %d); %d errors, %d near-duplicates dropped%n"
           + "  shards:   %s/split=*/bucket=*/%n  report:   %s/_report.json, _report.png%n"
           + "  errors:   %s/_errors/%n  manifest: %s/_manifest.json%n",

@@ -32,6 +32,11 @@ public final class Main implements Runnable {
     return commandLine().execute(args);
   }
 
+  /** Names of the commands on the class path. */
+  public static java.util.Set<String> commandNames() {
+    return commandLine().getSubcommands().keySet();
+  }
+
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     StreamSupport.stream(ServiceLoader.load(YingCommand.class).spliterator(), false)
