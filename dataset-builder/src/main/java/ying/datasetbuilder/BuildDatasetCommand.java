@@ -98,7 +98,7 @@ public final class BuildDatasetCommand implements YingCommand {
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
       DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, overwrite,
-          "ying build-dataset " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+          "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       System.out.printf("built %d clips of %d (train %d, val %d); %d errors, %d near-duplicates dropped%n"
           + "  shards:   %s/split=*/bucket=*/%n  report:   %s/_report.json, _report.png%n"
           + "  errors:   %s/_errors/%n  manifest: %s/_manifest.json%n",

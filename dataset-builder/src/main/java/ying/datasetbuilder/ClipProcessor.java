@@ -1,5 +1,7 @@
 package ying.datasetbuilder;
 
+import ying.core.video.MotionStats;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -106,7 +108,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
           return c.error("decode", "decoded " + frames.count() + " of the bucket's " + bucket.frames()
               + " frames: the video is shorter than the clip table says");
         }
-        ClipStats stats = ClipStats.of(frames.rgb(), frames.count(), frames.frameBytes(), bucket.fps(),
+        MotionStats stats = MotionStats.of(frames.rgb(), frames.count(), frames.frameBytes(), bucket.fps(),
             config.flashJump());
         long[] hashes = PerceptualHash.ofClip(frames.rgb(), frames.count(), frames.width(), frames.height());
         Measured m = new Measured(bucket, windowStart, frames, stats, hashes);
@@ -208,7 +210,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
     return sb.toString();
   }
 
-  private record Measured(Bucket bucket, double windowStart, Frames frames, ClipStats stats, long[] hashes) {}
+  private record Measured(Bucket bucket, double windowStart, Frames frames, MotionStats stats, long[] hashes) {}
 
   /** One input clip on its way to a {@link ProcessedClip} row. */
   private static final class Clip {

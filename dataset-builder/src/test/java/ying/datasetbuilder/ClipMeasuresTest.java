@@ -1,5 +1,7 @@
 package ying.datasetbuilder;
 
+import ying.core.video.MotionStats;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +21,7 @@ class ClipMeasuresTest {
     for (int k = 1; k < 16; k++) {
       System.arraycopy(frozen, 0, frozen, k * FB, FB);
     }
-    ClipStats still = ClipStats.of(frozen, 16, FB, 8, 0.2);
+    MotionStats still = MotionStats.of(frozen, 16, FB, 8, 0.2);
     assertEquals(0, still.motion(), 1e-12);
     assertEquals(0, still.flashFraction(), 1e-12);
 
@@ -27,7 +29,7 @@ class ClipMeasuresTest {
     for (int k = 0; k < 16; k += 2) {
       java.util.Arrays.fill(flashing, k * FB, (k + 1) * FB, (byte) 255);
     }
-    ClipStats flash = ClipStats.of(flashing, 16, FB, 8, 0.2);
+    MotionStats flash = MotionStats.of(flashing, 16, FB, 8, 0.2);
     assertEquals(1.0, flash.flashFraction(), 1e-12);
     assertEquals(1.0, flash.change(), 1e-12);
     assertEquals(1.0, flash.motion(), 1e-12, "a clip that flashes is not static, whatever its period");

@@ -46,6 +46,7 @@ public final class Progress {
   public synchronized void update(long finished) {
     boolean changed = finished != done;
     done = finished;
+    total = Math.max(total, done); // work found on the way (a later Spark stage) grows the total
     long now = System.nanoTime();
     if ((changed && done >= total) || now - lastPrint >= intervalNanos) {
       lastPrint = now;

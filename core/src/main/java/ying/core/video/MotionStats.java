@@ -1,7 +1,8 @@
-package ying.datasetbuilder;
+package ying.core.video;
 
 /**
- * Motion and flashing measures of a decoded clip (uint8 THWC), all on a 0..1 scale.
+ * Motion and flashing measures of a decoded clip (uint8 THWC), all on a 0..1 scale; the dataset
+ * builder filters on them and the captioner reports them.
  *
  * @param motion the larger of the mean absolute change between frames one second apart (so slow
  *     camera moves count) and between consecutive frames (so fast periodic change does): what
@@ -10,10 +11,11 @@ package ying.datasetbuilder;
  * @param flashFraction share of consecutive frame pairs whose mean brightness jumps by more than
  *     the given threshold
  */
-record ClipStats(double motion, double change, double flashFraction) {
-  static ClipStats of(byte[] frames, int count, int frameBytes, double fps, double flashJump) {
+public record MotionStats(double motion, double change, double flashFraction) {
+  /** Measures {@code count} packed RGB frames of {@code frameBytes} each, sampled at {@code fps}. */
+  public static MotionStats of(byte[] frames, int count, int frameBytes, double fps, double flashJump) {
     if (count < 2) {
-      return new ClipStats(0, 0, 0);
+      return new MotionStats(0, 0, 0);
     }
     int second = Math.max(1, Math.min(count - 1, (int) Math.round(fps)));
     double motion = 0;
@@ -33,7 +35,7 @@ record ClipStats(double motion, double change, double flashFraction) {
       previousLuma = l;
     }
     change /= count - 1;
-    return new ClipStats(Math.max(motion, change), change, flashes / (double) (count - 1));
+    return new MotionStats(Math.max(motion, change), change, flashes / (double) (count - 1));
   }
 
   private static double meanAbsDiff(byte[] f, int a, int b, int n) {

@@ -1,0 +1,208 @@
+package ying.captioner.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import ying.captioner.model.Caption;
+import ying.captioner.model.CaptionerConfig;
+import ying.captioner.model.CaptionerModel;
+import ying.captioner.model.FrameSampler;
+import ying.core.io.Storage;
+import ying.core.registry.ModelRef;
+import ying.core.spark.HadoopConf;
+import ying.core.video.FrameSpec;
+import ying.core.video.Frames;
+import ying.core.video.MotionStats;
+import ying.core.video.SceneCutDetector;
+import ying.core.video.VideoException;
+import ying.core.video.VideoInfo;
+import ying.core.video.VideoReader;
+
+/**
+ * The caption job as functions over Datasets: hash the input videos, then per video detect cuts,
+ * plan clips, sample each clip's frames and caption them in batches with the executor's model.
+ * Each video yields its clip rows or one error row; clips are keyed by (video, index), never by
+ * their place in a batch.
+ */
+public final class CaptionJob {
+  private CaptionJob() {}
+
+  public static final StructType VIDEOS = new StructType()
+      .add("video_uri", DataTypes.StringType, false)
+      .add("video_sha256", DataTypes.StringType, true)
+      .add("error", DataTypes.StringType, true);
+
+  /** Result rows: a clip ({@code stage} null) or an error ({@code stage} and {@code message} set). */
+  public static final StructType RESULTS = new StructType()
+      .add("video_uri", DataTypes.StringType, false)
+      .add("video_sha256", DataTypes.StringType, true)
+      .add("clip_index", DataTypes.IntegerType, true)
+      .add("start_s", DataTypes.DoubleType, true)
+      .add("end_s", DataTypes.DoubleType, true)
+      .add("fps", DataTypes.DoubleType, true)
+      .add("width", DataTypes.IntegerType, true)
+      .add("height", DataTypes.IntegerType, true)
+      .add("codec", DataTypes.StringType, true)
+      .add("caption", DataTypes.StringType, true)
+      .add("caption_confidence", DataTypes.DoubleType, true)
+      .add("motion_score", DataTypes.DoubleType, true)
+      .add("caption_model", DataTypes.StringType, false)
+      .add("created_at", DataTypes.TimestampType, false)
+      .add("stage", DataTypes.StringType, true)
+      .add("message", DataTypes.StringType, true);
+
+  /** The output table's columns, in order. */
+  public static final String[] CLIP_COLUMNS = {"video_uri", "video_sha256", "clip_index", "start_s", "end_s", "fps",
+      "width", "height", "codec", "caption", "caption_confidence", "motion_score", "caption_model", "created_at"};
+
+  /** sha256 of each video's bytes; a video that cannot be read gets an error instead. */
+  public static Dataset<Row> hash(Dataset<Row> uris, HadoopConf hadoop) {
+    return uris.mapPartitions((MapPartitionsFunction<Row, Row>) it -> {
+      Storage storage = hadoop.storage();
+      List<Row> out = new ArrayList<>();
+      while (it.hasNext()) {
+        String uri = it.next().getString(0);
+        try (InputStream in = storage.open(uri)) {
+          MessageDigest md = MessageDigest.getInstance("SHA-256");
+          byte[] buf = new byte[1 << 16];
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            md.update(buf, 0, n);
+          }
+          out.add(RowFactory.create(uri, HexFormat.of().formatHex(md.digest()), null));
+        } catch (IOException | RuntimeException e) {
+          out.add(RowFactory.create(uri, null, "hash: " + e));
+        }
+      }
+      return out.iterator();
+    }, Encoders.row(VIDEOS));
+  }
+
+  /** Captions every video of {@code videos} (video_uri, video_sha256) with the model {@code exact}. */
+  public static Dataset<Row> caption(Dataset<Row> videos, CaptionOptions options, ModelRef exact, HadoopConf hadoop) {
+    return videos.select(col("video_uri"), col("video_sha256"))
+        .mapPartitions(new Captioning(options, exact.toString(), hadoop), Encoders.row(RESULTS));
+  }
+
+  public static Dataset<Row> clipRows(Dataset<Row> results) {
+    return results.where(col("stage").isNull()).selectExpr(CLIP_COLUMNS);
+  }
+
+  public static Dataset<Row> errorRows(Dataset<Row> results) {
+    return results.where(col("stage").isNotNull()).select("video_uri", "video_sha256", "caption_model", "stage",
+        "message", "created_at");
+  }
+
+  /** One partition's videos: clips are planned per video, then captioned in batches across videos. */
+  static final class Captioning implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final CaptionOptions options;
+    private final String model;
+    private final HadoopConf hadoop;
+
+    Captioning(CaptionOptions options, String model, HadoopConf hadoop) {
+      this.options = options;
+      this.model = model;
+      this.hadoop = hadoop;
+    }
+
+    private record Pending(String uri, String sha, VideoInfo info, ClipPlanner.Clip clip, double motion) {}
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> videos) throws Exception {
+      Storage storage = hadoop.storage();
+      CaptionerModel captioner = LoadedCaptioners.get(storage, options.registry(), ModelRef.parse(model));
+      CaptionerConfig c = captioner.config();
+      int frameBytes = c.height() * c.width() * 3;
+      java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+      List<Row> out = new ArrayList<>();
+      List<Pending> pending = new ArrayList<>();
+      byte[] batch = new byte[options.batch() * c.frames() * frameBytes];
+      while (videos.hasNext()) {
+        Row v = videos.next();
+        String uri = v.getString(0);
+        String sha = v.getString(1);
+        List<Pending> clips = new ArrayList<>();
+        List<byte[]> sampled = new ArrayList<>();
+        String stage = "open";
+        try (VideoReader reader = VideoReader.open(storage, uri)) {
+          VideoInfo info = reader.info();
+          stage = "scene-cut";
+          SceneCutDetector.Result scenes = new SceneCutDetector().detect(reader);
+          // The decoded frames, not the container's claim, say where the video ends.
+          double[] ts = scenes.timestamps();
+          double end = ts.length == 0 ? 0 : ts[ts.length - 1] + (info.fps() > 0 ? 1 / info.fps() : 0);
+          stage = "decode";
+          for (ClipPlanner.Clip clip : ClipPlanner.plan(scenes.cutTimes(), end, options.maxClipSeconds(),
+              options.minClipSeconds())) {
+            double span = Math.min(options.windowSeconds(), clip.end() - clip.start());
+            double from = clip.start() + (clip.end() - clip.start() - span) / 2;
+            Frames frames = reader.read(from, from + span, FrameSpec.of(options.sampleFps(), c.width(), c.height()));
+            byte[] picked = new byte[c.frames() * frameBytes];
+            FrameSampler.copy(frames.rgb(), 0, frameBytes, FrameSampler.indices(frames.count(), c.frames(), 0, null),
+                picked, 0);
+            double motion = MotionStats.of(frames.rgb(), frames.count(), frameBytes, options.sampleFps(), 1).motion();
+            clips.add(new Pending(uri, sha, info, clip, motion));
+            sampled.add(picked);
+          }
+        } catch (VideoException e) {
+          out.add(error(uri, sha, stage, e.getMessage(), now));
+          continue;
+        }
+        if (clips.isEmpty()) {
+          out.add(error(uri, sha, "plan", "no clip of at least " + options.minClipSeconds() + " s", now));
+          continue;
+        }
+        for (int i = 0; i < clips.size(); i++) {
+          System.arraycopy(sampled.get(i), 0, batch, pending.size() * c.frames() * frameBytes, c.frames() * frameBytes);
+          pending.add(clips.get(i));
+          if (pending.size() == options.batch()) {
+            flush(captioner, batch, pending, out, now);
+          }
+        }
+      }
+      flush(captioner, batch, pending, out, now);
+      return out.iterator();
+    }
+
+    private void flush(CaptionerModel captioner, byte[] batch, List<Pending> pending, List<Row> out,
+        java.sql.Timestamp now) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      int clipBytes = captioner.config().frames() * captioner.config().height() * captioner.config().width() * 3;
+      List<Caption> captions;
+      synchronized (captioner) {
+        captions = captioner.caption(java.util.Arrays.copyOf(batch, pending.size() * clipBytes), pending.size(),
+            options.beam());
+      }
+      for (int i = 0; i < pending.size(); i++) {
+        Pending p = pending.get(i);
+        Caption cap = captions.get(i);
+        out.add(RowFactory.create(p.uri(), p.sha(), p.clip().index(), p.clip().start(), p.clip().end(), p.info().fps(),
+            p.info().width(), p.info().height(), p.info().codec(), cap.text(), cap.confidence(), p.motion(), model,
+            now, null, null));
+      }
+      pending.clear();
+    }
+
+    private Row error(String uri, String sha, String stage, String message, java.sql.Timestamp now) {
+      return RowFactory.create(uri, sha, null, null, null, null, null, null, null, null, null, null, model, now, stage,
+          message);
+    }
+  }
+}

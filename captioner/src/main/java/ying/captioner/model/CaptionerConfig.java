@@ -1,0 +1,55 @@
+package ying.captioner.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The captioner's shape: what it looks at (frames sampled from a clip) and how big it is. Written
+ * into the checkpoint manifest and read back to rebuild the network.
+ *
+ * @param frames frames sampled evenly over a clip
+ * @param tubeletFrames, patch the spatio-temporal patch: frames x pixels x pixels per video token
+ * @param maxTokens longest caption in tokens, including begin and end
+ */
+public record CaptionerConfig(int frames, int height, int width, int tubeletFrames, int patch, int dim, int heads,
+    int encoderLayers, int decoderLayers, int maxTokens, int vocabSize) {
+
+  public CaptionerConfig {
+    if (frames % tubeletFrames != 0 || height % patch != 0 || width % patch != 0) {
+      throw new IllegalArgumentException("frames and size must divide into tubelets: " + frames + "x" + height + "x"
+          + width + " by " + tubeletFrames + "x" + patch + "x" + patch);
+    }
+    if (dim % heads != 0) {
+      throw new IllegalArgumentException("dim " + dim + " must divide into " + heads + " heads");
+    }
+  }
+
+  /** Small enough to train on two CPU cores, large enough for the synthetic world's grammar. */
+  public static CaptionerConfig defaults(int vocabSize) {
+    return new CaptionerConfig(8, 64, 96, 2, 16, 128, 4, 2, 2, 48, vocabSize);
+  }
+
+  public int videoTokens() {
+    return (frames / tubeletFrames) * (height / patch) * (width / patch);
+  }
+
+  public int tubeletValues() {
+    return tubeletFrames * patch * patch * 3;
+  }
+
+  public JsonNode toJson(ObjectMapper json) {
+    ObjectNode n = json.createObjectNode();
+    n.put("frames", frames).put("height", height).put("width", width).put("tubelet_frames", tubeletFrames)
+        .put("patch", patch).put("dim", dim).put("heads", heads).put("encoder_layers", encoderLayers)
+        .put("decoder_layers", decoderLayers).put("max_tokens", maxTokens).put("vocab_size", vocabSize);
+    return n;
+  }
+
+  public static CaptionerConfig fromJson(JsonNode n) {
+    return new CaptionerConfig(n.get("frames").asInt(), n.get("height").asInt(), n.get("width").asInt(),
+        n.get("tubelet_frames").asInt(), n.get("patch").asInt(), n.get("dim").asInt(), n.get("heads").asInt(),
+        n.get("encoder_layers").asInt(), n.get("decoder_layers").asInt(), n.get("max_tokens").asInt(),
+        n.get("vocab_size").asInt());
+  }
+}

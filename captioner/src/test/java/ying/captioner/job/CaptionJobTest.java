@@ -1,0 +1,168 @@
+package ying.captioner.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.captioner.model.CaptionerConfig;
+import ying.captioner.model.CaptionerModel;
+import ying.captioner.model.Tokenizer;
+import ying.core.cli.Main;
+import ying.core.io.Storage;
+import ying.core.registry.Registry;
+import ying.core.synth.ScenePlan;
+import ying.core.synth.SyntheticWorld;
+import ying.core.synth.VideoPlan;
+import ying.core.synth.WorldOptions;
+
+/**
+ * The caption job's mechanics on real videos with a real (untrained) DJL captioner: clips follow
+ * the scene cuts, bad files become error rows, reruns add nothing, a new model version adds a
+ * partition, and batching never moves a caption to another clip.
+ */
+class CaptionJobTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Path input;
+  static String registry;
+  static final long SEED = 3;
+  static final WorldOptions WORLD = new WorldOptions(192, 128, 16, 1, 3, 2.5, 12, 1, 3);
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    input = dir.resolve("raw");
+    assertEquals(0, Main.run("synth", "--count", "3", "--seed", Long.toString(SEED), "--out", dir.resolve("s").toString(),
+        "--min-scene-s", "2.5", "--max-scene-s", "12", "--max-scenes", "3", "--master", "local[2]"));
+    Files.createDirectories(input.resolve("nested"));
+    try (var videos = Files.list(dir.resolve("s/videos"))) {
+      for (Path v : videos.toList()) {
+        Files.copy(v, input.resolve("nested").resolve(v.getFileName()));
+      }
+    }
+    Files.writeString(input.resolve("broken.mp4"), "not a video at all");
+    Files.createFile(input.resolve("empty.mov"));
+    Files.writeString(input.resolve("README.md"), "ignored: not a video extension");
+    registry = dir.resolve("models").toString();
+    publishUntrained(1);
+    spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  static void publishUntrained(long seed) throws Exception {
+    List<String> captions = new ArrayList<>();
+    SyntheticWorld world = new SyntheticWorld(seed, WORLD);
+    for (int i = 0; i < 20; i++) {
+      world.video(i).scenes().forEach(s -> captions.add(s.caption()));
+    }
+    Tokenizer tokenizer = Tokenizer.build(captions);
+    Path files = Files.createTempDirectory(dir, "ckpt");
+    try (CaptionerModel model = CaptionerModel.create(CaptionerConfig.defaults(tokenizer.size()), tokenizer)) {
+      model.save(files);
+      new Registry(Storage.local(), registry).publish(files, new Registry.Publication("captioner", null, "none", "none",
+          Map.of(), model.config().toJson(new com.fasterxml.jackson.databind.ObjectMapper()), Map.of()));
+    }
+  }
+
+  private static CaptionOptions options(int batch) {
+    CaptionOptions d = CaptionOptions.defaults("captioner", registry);
+    return new CaptionOptions(d.model(), d.registry(), 6, 1, 1, batch, d.windowSeconds(), d.sampleFps());
+  }
+
+  private static List<Row> clips(Path out, String model) {
+    return spark.read().parquet(out.toString()).where("caption_model = '" + model + "'")
+        .orderBy("video_uri", "clip_index").collectAsList();
+  }
+
+  @Test
+  void clipsFollowTheCutsAndBadFilesBecomeErrorRows() throws Exception {
+    Path out = dir.resolve("captions");
+    CaptionRun.Summary s = CaptionRun.run(spark, input.toString(), out.toString(), options(16));
+    assertEquals(5, s.inputs(), "three videos, one broken, one empty; the README is not an input");
+    assertEquals(3, s.captionedVideos());
+    assertEquals(2, s.errors());
+    List<Row> rows = clips(out, "captioner@1");
+    assertEquals(s.clips(), rows.size());
+    SyntheticWorld world = new SyntheticWorld(SEED, WORLD);
+    Map<String, List<Row>> byVideo = new TreeMap<>();
+    rows.forEach(r -> byVideo.computeIfAbsent(r.getAs("video_uri"), k -> new ArrayList<>()).add(r));
+    for (Map.Entry<String, List<Row>> e : byVideo.entrySet()) {
+      VideoPlan plan = world.video(Integer.parseInt(e.getKey().replaceAll(".*-(\\d+)\\.mp4$", "$1")));
+      List<Row> vclips = e.getValue();
+      for (int i = 0; i < vclips.size(); i++) {
+        Row r = vclips.get(i);
+        assertEquals(i, r.<Integer>getAs("clip_index"));
+        double start = r.getAs("start_s");
+        double end = r.getAs("end_s");
+        assertTrue(end - start <= 6 + 1e-9 && end - start >= 1);
+        // No clip spans a true cut.
+        for (ScenePlan scene : plan.scenes().subList(1, plan.scenes().size())) {
+          double cut = scene.startSeconds();
+          assertTrue(end <= cut + 1.0 / plan.fps() + 1e-6 || start >= cut - 1.0 / plan.fps() - 1e-6,
+              "clip [" + start + ", " + end + ") spans the cut at " + cut);
+        }
+        for (String column : CaptionJob.CLIP_COLUMNS) {
+          assertNotNull(r.getAs(column), column);
+        }
+        assertEquals(64, r.<String>getAs("video_sha256").length());
+        assertEquals(plan.durationSeconds(), vclips.get(vclips.size() - 1).<Double>getAs("end_s"), 0.1);
+      }
+    }
+    List<Row> errors = spark.read().parquet(out.resolve("_errors").toString()).orderBy("video_uri").collectAsList();
+    assertEquals(2, errors.size());
+    assertTrue(errors.get(0).<String>getAs("message").contains("NOT_A_VIDEO"), errors.get(0).toString());
+    assertTrue(errors.get(1).<String>getAs("message").contains("EMPTY"), errors.get(1).toString());
+  }
+
+  @Test
+  void rerunAddsNothingAndANewVersionAddsAPartition() throws Exception {
+    Path out = dir.resolve("incremental");
+    CaptionRun.run(spark, input.toString(), out.toString(), options(16));
+    long first = spark.read().parquet(out.toString()).count();
+    CaptionRun.Summary again = CaptionRun.run(spark, input.toString(), out.toString(), options(16));
+    assertEquals(3, again.skipped());
+    assertEquals(0, again.clips());
+    assertEquals(first, spark.read().parquet(out.toString()).count(), "a rerun never duplicates");
+    assertEquals(2, spark.read().parquet(out.resolve("_errors").toString()).count(), "nor error rows");
+    publishUntrained(2);
+    try {
+      CaptionRun.Summary v2 = CaptionRun.run(spark, input.toString(), out.toString(), options(16));
+      assertEquals("captioner@2", v2.model().toString());
+      assertEquals(first, clips(out, "captioner@1").size(), "the old version's captions stay");
+      assertEquals(first, clips(out, "captioner@2").size());
+    } finally {
+      // Other tests caption with LATEST; keep it on version 1.
+      Storage.local().writeStringAtomically(Storage.join(Storage.normalise(registry), "captioner/LATEST"), "1\n");
+    }
+  }
+
+  @Test
+  void batchingNeverMovesACaptionToAnotherClip() throws Exception {
+    Path a = dir.resolve("batch-1");
+    Path b = dir.resolve("batch-16");
+    CaptionRun.run(spark, input.toString(), a.toString(), options(1));
+    CaptionRun.run(spark, input.toString(), b.toString(), options(16));
+    List<String> one = clips(a, "captioner@1").stream().map(r -> r.getAs("video_uri") + "#" + r.getAs("clip_index")
+        + "=" + r.getAs("caption")).toList();
+    List<String> many = clips(b, "captioner@1").stream().map(r -> r.getAs("video_uri") + "#" + r.getAs("clip_index")
+        + "=" + r.getAs("caption")).toList();
+    assertEquals(one, many);
+    assertTrue(one.stream().map(s -> s.substring(s.indexOf('='))).distinct().count() > 1,
+        "an untrained model still tells clips apart, so a shuffle would show");
+  }
+}

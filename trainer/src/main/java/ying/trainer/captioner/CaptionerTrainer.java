@@ -1,0 +1,262 @@
+package ying.trainer.captioner;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import ying.captioner.eval.CaptionScores;
+import ying.captioner.model.Caption;
+import ying.captioner.model.CaptionerConfig;
+import ying.captioner.model.CaptionerModel;
+import ying.captioner.model.FrameSampler;
+import ying.captioner.model.Tokenizer;
+import ying.core.cli.Progress;
+import ying.core.dataset.DatasetBatch;
+import ying.core.dataset.DatasetLayout;
+import ying.core.dataset.ShardReader;
+import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
+import ying.core.report.Charts;
+
+/**
+ * Trains the captioner on dataset shards with teacher forcing (Adam, warm-up then cosine decay),
+ * evaluates it on the val split with the grammar-based scores, and publishes a checkpoint with its
+ * training log and loss plot.
+ */
+public final class CaptionerTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Val clips are captioned this many at a time. */
+  private static final int EVAL_BATCH = 16;
+
+  private CaptionerTrainer() {}
+
+  /** What a run produced: the published ref and its metrics. */
+  public record Result(ModelRef ref, Map<String, Object> metrics) {}
+
+  public static Result train(CaptionerTrainingConfig cfg, List<String> trainCaptions, Storage storage)
+      throws IOException {
+    Registry registry = new Registry(storage, cfg.registry());
+    String parent = null;
+    CaptionerModel model;
+    if (cfg.init() != null) {
+      try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
+        model = CaptionerModel.load(init);
+        parent = init.ref().toString();
+      }
+    } else {
+      Tokenizer tokenizer = Tokenizer.build(trainCaptions);
+      model = CaptionerModel.create(CaptionerConfig.defaults(tokenizer.size()), tokenizer);
+    }
+    try (model) {
+      List<double[]> log = fit(model, cfg, storage);
+      Map<String, Object> metrics = new LinkedHashMap<>(evaluate(model, cfg, storage).toMap());
+      double[] last = log.get(log.size() - 1);
+      metrics.put("final_train_loss", Math.round(last[1] * 10000) / 10000.0);
+      return new Result(publish(model, cfg, registry, parent, log, metrics, storage), metrics);
+    }
+  }
+
+  /** Teacher-forced training; returns the log rows {@code [step, loss, learning rate, seconds]}. */
+  static List<double[]> fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
+    CaptionerConfig c = model.config();
+    Tracker schedule = Tracker.warmUp().setMainTracker(Tracker.cosine().setBaseValue(cfg.learningRate())
+            .optFinalValue(cfg.learningRate() * 0.05f).setMaxUpdates(cfg.steps()).build())
+        .optWarmUpSteps(Math.min(cfg.warmupSteps(), cfg.steps() / 2)).optWarmUpBeginValue(cfg.learningRate() * 0.05f)
+        .build();
+    DefaultTrainingConfig tc = new DefaultTrainingConfig(new MaskedTokenLoss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1f).build());
+    MaskedTokenLoss loss = new MaskedTokenLoss();
+    Random rng = new Random(cfg.seed());
+    List<double[]> log = new ArrayList<>();
+    Progress progress = new Progress("train-captioner", "steps", cfg.steps());
+    long t0 = System.nanoTime();
+    double smoothed = Double.NaN;
+    try (Trainer trainer = model.djlModel().newTrainer(tc)) {
+      Iterator<DatasetBatch> batches = Iterators.endless(() ->
+          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
+              .iterator());
+      for (int step = 1; step <= cfg.steps(); step++) {
+        DatasetBatch batch = batches.next();
+        requireSize(batch, c);
+        try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+          NDList inputs = inputs(scope, batch, model, rng);
+          float value;
+          try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDList logits = trainer.forward(new NDList(inputs.get(0), inputs.get(1)));
+            NDArray l = loss.evaluate(new NDList(inputs.get(2), inputs.get(3)), logits);
+            gc.backward(l);
+            value = l.getFloat();
+          }
+          trainer.step();
+          smoothed = Double.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
+          if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            log.add(new double[] {step, value, schedule.getNewValue(step), seconds});
+          }
+          progress.update(step);
+        }
+      }
+    }
+    System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f%n", cfg.steps(),
+        (System.nanoTime() - t0) / 1e9, smoothed);
+    return log;
+  }
+
+  private static void requireSize(DatasetBatch batch, CaptionerConfig c) {
+    if (batch.height() != c.height() || batch.width() != c.width() || batch.frames() < c.frames()) {
+      throw new IllegalArgumentException("the captioner takes " + c.frames() + " frames of " + c.width() + "x"
+          + c.height() + "; this dataset's bucket has " + batch.frames() + " of " + batch.width() + "x" + batch.height()
+          + " (build it with a " + c.width() + "x" + c.height() + " bucket of at least " + c.frames() + " frames)");
+    }
+  }
+
+  /** {@code [frames uint8 [B,T,H,W,3], input ids [B,L-1], target ids [B,L-1], mask [B,L-1]]}. */
+  static NDList inputs(NDManager scope, DatasetBatch batch, CaptionerModel model, Random rng) {
+    CaptionerConfig c = model.config();
+    int frameBytes = c.height() * c.width() * 3;
+    byte[] frames = new byte[batch.size() * c.frames() * frameBytes];
+    for (int i = 0; i < batch.size(); i++) {
+      int[] pick = FrameSampler.indices(batch.frames(), c.frames(), rng == null ? 0 : 1.0, rng);
+      FrameSampler.copy(batch.pixels(), i * batch.clipBytes(), frameBytes, pick, frames, i * c.frames() * frameBytes);
+    }
+    int[][] ids = new int[batch.size()][];
+    int longest = 2;
+    for (int i = 0; i < batch.size(); i++) {
+      ids[i] = model.tokenizer().encode(batch.captions().get(i), c.maxTokens());
+      longest = Math.max(longest, ids[i].length);
+    }
+    int l = longest - 1;
+    int[] in = new int[batch.size() * l];
+    int[] target = new int[batch.size() * l];
+    float[] mask = new float[batch.size() * l];
+    for (int i = 0; i < batch.size(); i++) {
+      for (int t = 0; t < l; t++) {
+        in[i * l + t] = t < ids[i].length ? ids[i][t] : Tokenizer.PAD;
+        boolean real = t + 1 < ids[i].length;
+        target[i * l + t] = real ? ids[i][t + 1] : Tokenizer.PAD;
+        mask[i * l + t] = real ? 1f : 0f;
+      }
+    }
+    return new NDList(
+        scope.create(ByteBuffer.wrap(frames), new Shape(batch.size(), c.frames(), c.height(), c.width(), 3),
+            DataType.UINT8),
+        scope.create(in, new Shape(batch.size(), l)),
+        scope.create(target, new Shape(batch.size(), l)),
+        scope.create(mask, new Shape(batch.size(), l)));
+  }
+
+  /** Greedy captions of up to {@code evalClips} val clips, graded against their reference captions. */
+  static CaptionScores evaluate(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
+    CaptionScores scores = new CaptionScores();
+    CaptionerConfig c = model.config();
+    int frameBytes = c.height() * c.width() * 3;
+    int seen = 0;
+    for (DatasetBatch batch : new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, EVAL_BATCH, -1, 1)) {
+      requireSize(batch, c);
+      int n = Math.min(batch.size(), cfg.evalClips() - seen);
+      if (n <= 0) {
+        break;
+      }
+      byte[] frames = new byte[n * c.frames() * frameBytes];
+      for (int i = 0; i < n; i++) {
+        FrameSampler.copy(batch.pixels(), i * batch.clipBytes(), frameBytes,
+            FrameSampler.indices(batch.frames(), c.frames(), 0, null), frames, i * c.frames() * frameBytes);
+      }
+      List<Caption> got = model.caption(frames, n, 1);
+      for (int i = 0; i < n; i++) {
+        scores.add(got.get(i).text(), batch.captions().get(i));
+      }
+      seen += n;
+    }
+    System.err.println("train-captioner: val " + scores);
+    return scores;
+  }
+
+  private static ModelRef publish(CaptionerModel model, CaptionerTrainingConfig cfg, Registry registry, String parent,
+      List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+    Path dir = Files.createTempDirectory("ying-captioner-");
+    try {
+      model.save(dir);
+      StringBuilder csv = new StringBuilder("step,loss,learning_rate,seconds\n");
+      for (double[] r : log) {
+        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f%n", (long) r[0], r[1], r[2], r[3]));
+      }
+      Files.writeString(dir.resolve("training_log.csv"), csv);
+      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
+      Files.write(dir.resolve("training.png"), Charts.png(List.of(
+          new Charts.Series("Training loss", "step", List.of("loss"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[1]).toArray())),
+          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("command", cfg.command());
+      extra.put("seed", cfg.seed());
+      extra.put("steps", cfg.steps());
+      extra.put("batch", cfg.batch());
+      extra.put("learning_rate", cfg.learningRate());
+      ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
+          datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
+      System.err.println("train-captioner: published " + ref + " to " + registry.root());
+      return ref;
+    } finally {
+      try (var files = Files.list(dir)) {
+        files.forEach(f -> f.toFile().delete());
+      }
+      Files.deleteIfExists(dir);
+    }
+  }
+
+  /** The dataset's content hash from its manifest: what the checkpoint was trained on, exactly. */
+  static String datasetHash(Storage storage, String data) throws IOException {
+    JsonNode manifest = JSON.readTree(storage.readString(new DatasetLayout(data).manifest()));
+    return manifest.get("content_sha256").asText();
+  }
+
+  /** Cycling through a re-creatable sequence for as long as training wants batches. */
+  static final class Iterators {
+    private Iterators() {}
+
+    static <T> Iterator<T> endless(java.util.function.Supplier<Iterator<T>> fresh) {
+      return new Iterator<>() {
+        private Iterator<T> current = fresh.get();
+
+        @Override
+        public boolean hasNext() {
+          return true;
+        }
+
+        @Override
+        public T next() {
+          if (!current.hasNext()) {
+            current = fresh.get();
+            if (!current.hasNext()) {
+              throw new IllegalStateException("the training split is empty");
+            }
+          }
+          return current.next();
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package ying.trainer.captioner;
+
+import java.io.Serializable;
+
+/**
+ * One captioner training run: data, where to publish, what to start from, and the schedule.
+ *
+ * @param init a checkpoint ref to fine-tune from, or null to start fresh
+ * @param evalClips how many val clips to caption for the metrics
+ */
+public record CaptionerTrainingConfig(String data, String registry, String init, String name, int steps, int batch,
+    float learningRate, int warmupSteps, long seed, int evalClips, int logEvery, String command)
+    implements Serializable {
+
+  public CaptionerTrainingConfig {
+    if (steps < 1 || batch < 1 || !(learningRate > 0)) {
+      throw new IllegalArgumentException("steps, batch and learning rate must be positive");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package ying.trainer.captioner;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import ying.core.cli.SparkOptions;
+import ying.core.cli.YingCommand;
+import ying.core.dataset.DatasetLayout;
+import ying.core.io.Storage;
+import ying.core.registry.Registry;
+import ying.core.spark.HadoopConf;
+import ying.core.spark.Sessions;
+
+/** {@code ying train-captioner}: trains the video captioner on dataset shards and publishes it. */
+@Command(name = "train-captioner", mixinStandardHelpOptions = true,
+    description = {"Train the captioner on a built dataset (train split), score it on the val split, and publish",
+        "a checkpoint (weights, tokenizer, training log and loss plot, manifest) to the registry.",
+        "Runs as a Spark application; this version trains inside one task."})
+public final class TrainCaptionerCommand implements YingCommand {
+  @Option(names = "--data", required = true, paramLabel = "URI", description = "A dataset from build-dataset.")
+  String data;
+
+  @Option(names = "--registry", paramLabel = "URI", description = "Checkpoint registry. Default: models/ of this checkout.")
+  String registry;
+
+  @Option(names = "--init", paramLabel = "REF", description = "Fine-tune from this checkpoint (NAME[@VERSION]).")
+  String init;
+
+  @Option(names = "--name", defaultValue = "captioner", description = "Model name in the registry. Default: ${DEFAULT-VALUE}.")
+  String name;
+
+  @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "16", description = "Clips per step. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "0.001", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Shuffling and augmentation seed. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--eval-clips", defaultValue = "200", description = "Val clips to score. Default: ${DEFAULT-VALUE}.")
+  int evalClips;
+
+  @Mixin SparkOptions spark;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(Storage.normalise(data),
+        registry == null ? Registry.defaultRoot() : registry, init, name, steps, batch, learningRate, warmup, seed,
+        evalClips, 10, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    System.err.println("ying train-captioner: " + cfg);
+    try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
+      List<String> captions = session.read().parquet(new DatasetLayout(cfg.data()).split(DatasetLayout.TRAIN))
+          .select("caption").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      if (captions.isEmpty()) {
+        throw new IllegalArgumentException(cfg.data() + " has no training clips");
+      }
+      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
+      // One task trains; the executor reads shards and publishes, so the driver never holds the data.
+      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
+          .parallelize(List.of(0), 1)
+          .map(i -> {
+            CaptionerTrainer.Result r = CaptionerTrainer.train(cfg, captions, hadoop.storage());
+            return r.ref() + " " + r.metrics();
+          })
+          .collect();
+      System.out.println("published " + result.get(0));
+      return 0;
+    }
+  }
+}
