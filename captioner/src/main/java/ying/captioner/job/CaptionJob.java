@@ -51,6 +51,7 @@ public final class CaptionJob {
       .add("video_uri", DataTypes.StringType, false)
       .add("video_sha256", DataTypes.StringType, true)
       .add("clip_index", DataTypes.IntegerType, true)
+      .add("scene_index", DataTypes.IntegerType, true)
       .add("start_s", DataTypes.DoubleType, true)
       .add("end_s", DataTypes.DoubleType, true)
       .add("fps", DataTypes.DoubleType, true)
@@ -66,7 +67,8 @@ public final class CaptionJob {
       .add("message", DataTypes.StringType, true);
 
   /** The output table's columns, in order. */
-  public static final String[] CLIP_COLUMNS = {"video_uri", "video_sha256", "clip_index", "start_s", "end_s", "fps",
+  public static final String[] CLIP_COLUMNS = {"video_uri", "video_sha256", "clip_index", "scene_index", "start_s",
+      "end_s", "fps",
       "width", "height", "codec", "caption", "caption_confidence", "motion_score", "caption_model", "created_at"};
 
   /** sha256 of each video's bytes; a video that cannot be read gets an error instead. */
@@ -193,7 +195,8 @@ public final class CaptionJob {
       for (int i = 0; i < pending.size(); i++) {
         Pending p = pending.get(i);
         Caption cap = captions.get(i);
-        out.add(RowFactory.create(p.uri(), p.sha(), p.clip().index(), p.clip().start(), p.clip().end(), p.info().fps(),
+        out.add(RowFactory.create(p.uri(), p.sha(), p.clip().index(), p.clip().scene(), p.clip().start(), p.clip().end(),
+            p.info().fps(),
             p.info().width(), p.info().height(), p.info().codec(), cap.text(), cap.confidence(), p.motion(), model,
             now, null, null));
       }
@@ -201,8 +204,8 @@ public final class CaptionJob {
     }
 
     private Row error(String uri, String sha, String stage, String message, java.sql.Timestamp now) {
-      return RowFactory.create(uri, sha, null, null, null, null, null, null, null, null, null, null, model, now, stage,
-          message);
+      return RowFactory.create(uri, sha, null, null, null, null, null, null, null, null, null, null, null, model, now,
+          stage, message);
     }
   }
 }

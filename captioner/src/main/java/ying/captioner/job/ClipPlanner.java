@@ -11,7 +11,7 @@ import java.util.List;
 final class ClipPlanner {
   private ClipPlanner() {}
 
-  record Clip(int index, double start, double end) {}
+  record Clip(int index, int scene, double start, double end) {}
 
   static List<Clip> plan(List<Double> cuts, double duration, double maxSeconds, double minSeconds) {
     List<Double> bounds = new ArrayList<>();
@@ -31,7 +31,7 @@ final class ClipPlanner {
         double a = start + length * p / parts;
         double b = start + length * (p + 1) / parts;
         if (b - a + 1e-9 >= minSeconds) {
-          clips.add(new Clip(clips.size(), a, b));
+          clips.add(new Clip(clips.size(), s, a, b));
         }
       }
     }

@@ -1,0 +1,35 @@
+package ying.captioner.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CaptionScoresTest {
+  private static final String REF =
+      "The camera pans left. On a starry night background, a large red circle moves right and a small blue star rotates."
+          + " Flat style.";
+
+  @Test
+  void gradesEachAttributeAndExactMatch() {
+    CaptionScores s = new CaptionScores();
+    s.add(REF, REF);
+    s.add(REF.replace("small blue star", "small green star").replace("pans left", "pans right"), REF);
+    s.add("a cat on a mat", REF);
+    assertEquals(3, s.total());
+    assertEquals(1 / 3.0, s.exactMatch(), 1e-9);
+    assertEquals(1 / 3.0, s.accuracy("camera"), 1e-9);
+    assertEquals(2 / 3.0, s.accuracy("background"), 1e-9);
+    assertEquals(3 / 6.0, s.accuracy("colour"), 1e-9, "per object: 2 + 1 + 0 right of 6");
+    assertEquals(4 / 6.0, s.accuracy("shape"), 1e-9);
+    assertEquals(1L, s.toMap().get("outside_grammar"));
+  }
+
+  @Test
+  void cutsMatchWithinTolerance() {
+    CutScores c = new CutScores();
+    c.add(List.of(2.0, 5.1, 9.0), List.of(2.05, 5.0, 7.0), 0.0625);
+    assertEquals(1 / 3.0, c.precision(), 1e-9);
+    assertEquals(1 / 3.0, c.recall(), 1e-9);
+  }
+}
