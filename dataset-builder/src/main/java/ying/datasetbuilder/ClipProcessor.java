@@ -2,9 +2,6 @@ package ying.datasetbuilder;
 
 import ying.core.video.MotionStats;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -195,11 +192,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
   }
 
   static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ying.core.io.Hashing.sha256(s);
   }
 
   static String hex(byte[] bytes, int n) {

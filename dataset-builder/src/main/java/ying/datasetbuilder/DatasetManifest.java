@@ -3,8 +3,6 @@ package ying.datasetbuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +12,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import ying.core.dataset.DatasetLayout;
+import ying.core.io.Hashing;
 import ying.core.io.Storage;
 import ying.core.spark.HadoopConf;
 
@@ -57,20 +56,10 @@ final class DatasetManifest {
         .parallelize(shards, Math.max(1, Math.min(shards.size(), spark.sparkContext().defaultParallelism())))
         .map(f -> {
           Storage s = hadoop.storage();
-          MessageDigest md = MessageDigest.getInstance("SHA-256");
-          long bytes = 0;
-          try (InputStream in = s.open(f)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-              md.update(buf, 0, n);
-              bytes += n;
-            }
-          }
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("path", f.substring(root.length() + 1));
-          entry.put("bytes", bytes);
-          entry.put("sha256", ClipProcessor.hex(md.digest(), 32));
+          entry.put("bytes", s.statusOrNull(f).getLen());
+          entry.put("sha256", Hashing.sha256(s.open(f)));
           return entry;
         }).collect());
     out.sort(java.util.Comparator.comparing(m -> (String) m.get("path")));

@@ -3,13 +3,10 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -109,23 +106,7 @@ public final class DatasetWriter {
     long perShard = Math.max(1, config.shardTargetBytes() / largest);
     long count = rows.count();
     int shards = (int) Math.max(1, Math.min(100_000, (count + perShard - 1) / perShard));
-    FaultInjection fault = FaultInjection.from(spark.sparkContext().getConf());
-    Dataset<Row> guarded = rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))
-        .mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Iterator<>() {
-          private long passed;
-
-          @Override
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          @Override
-          public Row next() {
-            fault.maybeFail(passed++);
-            return it.next();
-          }
-        }, Encoders.row(rows.schema()));
-    guarded.write()
+    FaultInjection.guard(rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))).write()
         .mode(SaveMode.Overwrite)
         .option("maxRecordsPerFile", perShard)
         .partitionBy("split", "bucket")

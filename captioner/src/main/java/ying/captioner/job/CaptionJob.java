@@ -3,11 +3,8 @@ package ying.captioner.job;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -21,6 +18,7 @@ import ying.captioner.model.Caption;
 import ying.captioner.model.CaptionerConfig;
 import ying.captioner.model.CaptionerModel;
 import ying.captioner.model.FrameSampler;
+import ying.core.io.Hashing;
 import ying.core.io.Storage;
 import ying.core.registry.ModelRef;
 import ying.core.spark.HadoopConf;
@@ -78,14 +76,8 @@ public final class CaptionJob {
       List<Row> out = new ArrayList<>();
       while (it.hasNext()) {
         String uri = it.next().getString(0);
-        try (InputStream in = storage.open(uri)) {
-          MessageDigest md = MessageDigest.getInstance("SHA-256");
-          byte[] buf = new byte[1 << 16];
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            md.update(buf, 0, n);
-          }
-          out.add(RowFactory.create(uri, HexFormat.of().formatHex(md.digest()), null));
+        try {
+          out.add(RowFactory.create(uri, Hashing.sha256(storage.open(uri)), null));
         } catch (IOException | RuntimeException e) {
           out.add(RowFactory.create(uri, null, "hash: " + e));
         }

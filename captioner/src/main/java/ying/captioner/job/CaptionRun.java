@@ -14,6 +14,7 @@ import ying.core.cli.Progress;
 import ying.core.io.Storage;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
+import ying.core.spark.FaultInjection;
 import ying.core.spark.HadoopConf;
 import ying.core.spark.SparkProgress;
 
@@ -63,7 +64,7 @@ public final class CaptionRun {
         }
         Dataset<Row> clips = CaptionJob.clipRows(results);
         long clipCount = clips.count();
-        clips.write().mode(SaveMode.Append).partitionBy("caption_model").parquet(outUri);
+        FaultInjection.guard(clips).write().mode(SaveMode.Append).partitionBy("caption_model").parquet(outUri);
         Dataset<Row> hashErrors = hashed.where(col("error").isNotNull()).selectExpr("video_uri", "video_sha256",
             "'" + exact + "' as caption_model", "'hash' as stage", "error as message", "current_timestamp() as created_at");
         Dataset<Row> errors = CaptionJob.errorRows(results).unionByName(hashErrors);

@@ -152,6 +152,30 @@ class CaptionJobTest {
   }
 
   @Test
+  void aTaskKilledMidWriteGivesTheSameRowsAsACleanRun() throws Exception {
+    Path clean = dir.resolve("clean");
+    Path faulty = dir.resolve("faulty");
+    CaptionRun.run(spark, input.toString(), clean.toString(), options(16));
+    List<String> expected = clips(clean, "captioner@1").stream().map(CaptionJobTest::key).toList();
+    spark.stop();
+    // local[2,2]: a failed task gets a second attempt, as on a cluster.
+    spark = SparkSession.builder().master("local[2,2]").config("spark.ui.enabled", "false")
+        .config("spark.ying.fault.failFirstAttempt", "0:1").getOrCreate();
+    try {
+      CaptionRun.run(spark, input.toString(), faulty.toString(), options(16));
+      assertEquals(expected, clips(faulty, "captioner@1").stream().map(CaptionJobTest::key).toList());
+    } finally {
+      spark.stop();
+      spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
+    }
+  }
+
+  private static String key(Row r) {
+    return r.getAs("video_uri") + "#" + r.getAs("clip_index") + "[" + r.getAs("start_s") + "," + r.getAs("end_s")
+        + "]=" + r.getAs("caption");
+  }
+
+  @Test
   void batchingNeverMovesACaptionToAnotherClip() throws Exception {
     Path a = dir.resolve("batch-1");
     Path b = dir.resolve("batch-16");

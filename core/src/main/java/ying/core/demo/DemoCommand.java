@@ -15,7 +15,8 @@ import ying.core.io.Storage;
  * the modules that own them, only all of them on the class path (as bin/ying has it).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Run the pipeline end to end, embedded: synth -> build-dataset (later stages join as they land).",
+    description = {"Run the pipeline end to end, embedded: synth -> caption (release captioner) -> build-dataset",
+        "(training and generation join as they land).",
         "Prints each stage's command and where its output went. Reruns reuse the synthetic videos and rebuild the rest."})
 public final class DemoCommand implements YingCommand {
   @Option(names = "--out", defaultValue = "ying-demo", paramLabel = "URI",
@@ -32,12 +33,13 @@ public final class DemoCommand implements YingCommand {
   public Integer call() {
     String root = Storage.normalise(out);
     String synth = Storage.join(root, "synth");
+    String captions = Storage.join(root, "captions");
     String dataset = Storage.join(root, "dataset");
     List<String[]> stages = new ArrayList<>();
     stages.add(new String[] {"synth", "--count", Integer.toString(videos), "--seed", Long.toString(seed), "--out",
         synth});
-    stages.add(new String[] {"build-dataset", "--clips", Storage.join(synth, "labels"), "--out", dataset,
-        "--overwrite"});
+    stages.add(new String[] {"caption", "--input", Storage.join(synth, "videos"), "--out", captions});
+    stages.add(new String[] {"build-dataset", "--clips", captions, "--out", dataset, "--overwrite"});
     long t0 = System.nanoTime();
     for (String[] stage : stages) {
       requireCommand(stage[0]);
@@ -48,8 +50,9 @@ public final class DemoCommand implements YingCommand {
         return code;
       }
     }
-    System.out.printf("%n== demo finished in %.0f s%n  synthetic videos and labels: %s%n  training dataset:"
-        + "             %s (see _report.png)%n", (System.nanoTime() - t0) / 1e9, synth, dataset);
+    System.out.printf("%n== demo finished in %.0f s%n  synthetic videos and labels: %s%n  captions:"
+        + "                     %s%n  training dataset:             %s (see _report.png)%n",
+        (System.nanoTime() - t0) / 1e9, synth, captions, dataset);
     return 0;
   }
 

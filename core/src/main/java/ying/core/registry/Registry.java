@@ -9,17 +9,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import ying.core.io.Hashing;
 import ying.core.io.Storage;
 
 /**
@@ -71,7 +69,7 @@ public final class Registry {
     String version = nextVersion(p.name());
     Map<String, String> sums = new TreeMap<>();
     for (Path f : files) {
-      sums.put(f.getFileName().toString(), sha256(Files.newInputStream(f)));
+      sums.put(f.getFileName().toString(), Hashing.sha256(Files.newInputStream(f)));
     }
     ObjectNode manifest = JSON.createObjectNode();
     manifest.put("name", p.name());
@@ -178,25 +176,11 @@ public final class Registry {
       if (!storage.exists(uri)) {
         throw new CheckpointException("checkpoint " + what + " is damaged: " + e.getKey() + " is missing");
       }
-      String actual = sha256(storage.open(uri));
+      String actual = Hashing.sha256(storage.open(uri));
       if (!actual.equals(e.getValue().asText())) {
         throw new CheckpointException("checkpoint " + what + " is damaged: " + e.getKey() + " has sha256 " + actual
             + ", the manifest says " + e.getValue().asText());
       }
-    }
-  }
-
-  static String sha256(InputStream in) throws IOException {
-    try (in) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,8 +1,13 @@
 package ying.core.spark;
 
 import java.io.Serializable;
+import java.util.Iterator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 
 /**
  * Deliberate task failures for testing recovery, switched on through Spark conf only:
@@ -33,6 +38,28 @@ public final class FaultInjection implements Serializable {
       throw new IllegalArgumentException(KEY + " must be <partition>:<rows>, got " + spec);
     }
     return new FaultInjection(Integer.parseInt(parts[0].trim()), Long.parseLong(parts[1].trim()));
+  }
+
+  /**
+   * {@code rows} with the session's configured fault armed: place it right before a write and an
+   * injected failure kills a task attempt mid-write. Without the setting it only passes rows on.
+   */
+  public static Dataset<Row> guard(Dataset<Row> rows) {
+    FaultInjection fault = from(rows.sparkSession().sparkContext().getConf());
+    return rows.mapPartitions((MapPartitionsFunction<Row, Row>) it -> new Iterator<>() {
+      private long passed;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        fault.maybeFail(passed++);
+        return it.next();
+      }
+    }, Encoders.row(rows.schema()));
   }
 
   /** Call once per row, in the task, with how many rows this task has already passed on. */

@@ -92,6 +92,7 @@ public final class CaptionerTrainer {
     Progress progress = new Progress("train-captioner", "steps", cfg.steps());
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
+    int skipped = 0;
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
       Iterator<DatasetBatch> batches = Iterators.endless(() ->
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
@@ -108,6 +109,14 @@ public final class CaptionerTrainer {
             gc.backward(l);
             value = l.getFloat();
           }
+          if (!Float.isFinite(value)) {
+            // A non-finite loss would poison Adam's moments for good; drop this batch's update instead.
+            if (++skipped > Math.max(10, cfg.steps() / 20)) {
+              throw new IllegalStateException("training diverged: " + skipped + " non-finite losses by step " + step
+                  + "; lower --lr (now " + cfg.learningRate() + ")");
+            }
+            continue;
+          }
           trainer.step();
           smoothed = Double.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
           if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
@@ -118,8 +127,8 @@ public final class CaptionerTrainer {
         }
       }
     }
-    System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f%n", cfg.steps(),
-        (System.nanoTime() - t0) / 1e9, smoothed);
+    System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f, %d non-finite steps"
+        + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
     return log;
   }
 

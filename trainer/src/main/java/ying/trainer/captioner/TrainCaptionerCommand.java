@@ -38,7 +38,7 @@ public final class TrainCaptionerCommand implements YingCommand {
   @Option(names = "--batch", defaultValue = "16", description = "Clips per step. Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--lr", defaultValue = "0.001", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--lr", defaultValue = "0.0003", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
   float learningRate;
 
   @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
