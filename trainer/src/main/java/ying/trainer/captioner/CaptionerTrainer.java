@@ -109,16 +109,22 @@ public final class CaptionerTrainer {
             gc.backward(l);
             value = l.getFloat();
           }
-          if (!Float.isFinite(value)) {
-            // A non-finite loss would poison Adam's moments for good; drop this batch's update instead.
+          if (!Float.isFinite(value) || !gradientsFinite(model)) {
+            // A non-finite loss or gradient would poison the weights and Adam's moments for good, and a
+            // gradient left in place would poison the next step too: drop this update and clear it.
+            zeroGradients(model);
             if (++skipped > Math.max(10, cfg.steps() / 20)) {
-              throw new IllegalStateException("training diverged: " + skipped + " non-finite losses by step " + step
+              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
                   + "; lower --lr (now " + cfg.learningRate() + ")");
             }
             continue;
           }
           trainer.step();
           smoothed = Double.isNaN(smoothed) ? value : 0.95 * smoothed + 0.05 * value;
+          if (step % (cfg.logEvery() * 20) == 0) {
+            System.err.printf(Locale.ROOT, "train-captioner: step %d, loss %.4f (smoothed %.4f)%n", step, value,
+                smoothed);
+          }
           if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
             double seconds = (System.nanoTime() - t0) / 1e9;
             log.add(new double[] {step, value, schedule.getNewValue(step), seconds});
@@ -130,6 +136,22 @@ public final class CaptionerTrainer {
     System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f, %d non-finite steps"
         + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
     return log;
+  }
+
+  private static void zeroGradients(CaptionerModel model) {
+    for (var p : model.djlModel().getBlock().getParameters().values()) {
+      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(), 0f);
+    }
+  }
+
+  private static boolean gradientsFinite(CaptionerModel model) {
+    for (var p : model.djlModel().getBlock().getParameters().values()) {
+      NDArray g = p.getArray().getGradient();
+      if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void requireSize(DatasetBatch batch, CaptionerConfig c) {
