@@ -117,6 +117,8 @@ public final class CaptionerTrainer {
               throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
                   + "; lower --lr (now " + cfg.learningRate() + ")");
             }
+            System.err.printf(Locale.ROOT, "train-captioner: step %d dropped: non-finite %s%n", step,
+                Float.isFinite(value) ? "gradient" : "loss");
             continue;
           }
           trainer.step();
@@ -140,7 +142,7 @@ public final class CaptionerTrainer {
 
   private static void zeroGradients(CaptionerModel model) {
     for (var p : model.djlModel().getBlock().getParameters().values()) {
-      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(), 0f);
+      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
     }
   }
 
