@@ -17,7 +17,7 @@ import ying.captioner.job.CaptionOptions;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
-import ying.core.registry.ModelRef;
+import ying.captioner.job.CaptionerSource;
 import ying.core.registry.Registry;
 import ying.core.spark.HadoopConf;
 import ying.core.spark.Sessions;
@@ -34,7 +34,9 @@ public final class EvalCaptionerCommand implements YingCommand {
       description = "Label table: video_uri, start_s, end_s, caption (one row per true scene).")
   String labels;
 
-  @Option(names = "--model", defaultValue = "captioner", paramLabel = "REF", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--model", defaultValue = "captioner", paramLabel = "REF",
+      description = {"Captioner checkpoint NAME[@VERSION] in --registry, or the URI of an external TorchScript",
+          "captioner folder (docs/captioner-contract.md). Default: ${DEFAULT-VALUE}."})
   String model;
 
   @Option(names = "--registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
@@ -49,10 +51,10 @@ public final class EvalCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionOptions d = CaptionOptions.defaults(model, registry == null ? Registry.defaultRoot() : registry);
     CaptionOptions options = new CaptionOptions(d.model(), d.registry(), d.maxClipSeconds(), d.minClipSeconds(), beam,
-        d.batch(), d.windowSeconds(), d.sampleFps());
+        d.batch(), d.windowSeconds(), d.sampleFps(), d.torchThreads());
     try (SparkSession session = Sessions.start("ying-eval-captioner", spark.master, spark.conf)) {
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
-      ModelRef exact = new Registry(storage, options.registry()).resolve(ModelRef.parse(options.model()));
+      CaptionerSource exact = CaptionerSource.resolve(storage, options.model(), options.registry());
       HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
       List<Row> truth = session.read().parquet(Storage.normalise(labels))
           .select("video_uri", "start_s", "end_s", "caption").collectAsList();
@@ -65,7 +67,7 @@ public final class EvalCaptionerCommand implements YingCommand {
       List<Row> clips = all.stream().filter(r -> r.isNullAt(r.fieldIndex("stage"))).toList();
       long errors = all.size() - clips.size();
       Report report = grade(truth, clips);
-      System.out.println("eval-captioner " + exact + " on " + labels + ": " + clips.size() + " clips of "
+      System.out.println("eval-captioner " + exact.label() + " on " + labels + ": " + clips.size() + " clips of "
           + truth.size() + " labelled scenes, " + errors + " unreadable videos");
       for (String a : CaptionScores.ATTRIBUTES) {
         System.out.printf(java.util.Locale.ROOT, "  %-10s %6.2f%%%n", a, 100 * report.captions().accuracy(a));

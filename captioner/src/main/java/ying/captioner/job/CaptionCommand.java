@@ -25,7 +25,8 @@ public final class CaptionCommand implements YingCommand {
   String out;
 
   @Option(names = "--model", defaultValue = "captioner", paramLabel = "REF",
-      description = "Captioner checkpoint, NAME[@VERSION]. Default: the release captioner, ${DEFAULT-VALUE}.")
+      description = {"Captioner checkpoint NAME[@VERSION] in --registry, or the URI of a folder holding an external",
+          "TorchScript captioner (docs/captioner-contract.md). Default: the release captioner, ${DEFAULT-VALUE}."})
   String model;
 
   @Option(names = "--registry", paramLabel = "URI", description = "Checkpoint registry. Default: models/ of this checkout.")
@@ -43,13 +44,18 @@ public final class CaptionCommand implements YingCommand {
   @Option(names = "--batch", description = "Clips per model call. Default: 16.")
   Integer batch;
 
+  @Option(names = "--torch-threads",
+      description = "libtorch threads per executor; 0 = all its cores. Default: 1, one per task, so tasks run side by side.")
+  Integer torchThreads;
+
   @Mixin SparkOptions spark;
 
   CaptionOptions options() {
     return new CaptionOptions(model, registry == null ? Registry.defaultRoot() : registry,
         maxClipSeconds == null ? D.maxClipSeconds() : maxClipSeconds,
         minClipSeconds == null ? D.minClipSeconds() : minClipSeconds, beam == null ? D.beam() : beam,
-        batch == null ? D.batch() : batch, D.windowSeconds(), D.sampleFps());
+        batch == null ? D.batch() : batch, D.windowSeconds(), D.sampleFps(),
+        torchThreads == null ? D.torchThreads() : torchThreads);
   }
 
   @Override

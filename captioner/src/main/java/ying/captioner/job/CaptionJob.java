@@ -15,12 +15,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import ying.captioner.model.Caption;
-import ying.captioner.model.CaptionerConfig;
-import ying.captioner.model.CaptionerModel;
+import ying.captioner.model.Captioner;
 import ying.captioner.model.FrameSampler;
 import ying.core.io.Hashing;
 import ying.core.io.Storage;
-import ying.core.registry.ModelRef;
 import ying.core.spark.HadoopConf;
 import ying.core.video.FrameSpec;
 import ying.core.video.Frames;
@@ -86,10 +84,17 @@ public final class CaptionJob {
     }, Encoders.row(VIDEOS));
   }
 
-  /** Captions every video of {@code videos} (video_uri, video_sha256) with the model {@code exact}. */
-  public static Dataset<Row> caption(Dataset<Row> videos, CaptionOptions options, ModelRef exact, HadoopConf hadoop) {
+  /** Captions every video of {@code videos} (video_uri, video_sha256) with the model from {@code source}. */
+  public static Dataset<Row> caption(Dataset<Row> videos, CaptionOptions options, CaptionerSource source,
+      HadoopConf hadoop) {
+    return caption(videos, options, source, hadoop, null);
+  }
+
+  /** As above, adding each task's time, and its time inside the model, to {@code timers} (may be null). */
+  public static Dataset<Row> caption(Dataset<Row> videos, CaptionOptions options, CaptionerSource source,
+      HadoopConf hadoop, CaptionTimers timers) {
     return videos.select(col("video_uri"), col("video_sha256"))
-        .mapPartitions(new Captioning(options, exact.toString(), hadoop), Encoders.row(RESULTS));
+        .mapPartitions(new Captioning(options, source, hadoop, timers), Encoders.row(RESULTS));
   }
 
   public static Dataset<Row> clipRows(Dataset<Row> results) {
@@ -105,12 +110,16 @@ public final class CaptionJob {
   static final class Captioning implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final CaptionOptions options;
+    private final CaptionerSource source;
     private final String model;
     private final HadoopConf hadoop;
+    private final CaptionTimers timers;
 
-    Captioning(CaptionOptions options, String model, HadoopConf hadoop) {
+    Captioning(CaptionOptions options, CaptionerSource source, HadoopConf hadoop, CaptionTimers timers) {
+      this.timers = timers;
       this.options = options;
-      this.model = model;
+      this.source = source;
+      this.model = source.label();
       this.hadoop = hadoop;
     }
 
@@ -119,8 +128,19 @@ public final class CaptionJob {
     @Override
     public Iterator<Row> call(Iterator<Row> videos) throws Exception {
       Storage storage = hadoop.storage();
-      CaptionerModel captioner = LoadedCaptioners.get(storage, options.registry(), ModelRef.parse(model));
-      CaptionerConfig c = captioner.config();
+      long t0 = System.nanoTime();
+      Captioner c = LoadedCaptioners.borrow(storage, source, options.torchThreads());
+      try {
+        return captionPartition(videos, storage, c);
+      } finally {
+        LoadedCaptioners.giveBack(source, c);
+        if (timers != null) {
+          timers.tasks().add(System.nanoTime() - t0);
+        }
+      }
+    }
+
+    private Iterator<Row> captionPartition(Iterator<Row> videos, Storage storage, Captioner c) throws IOException {
       int frameBytes = c.height() * c.width() * 3;
       java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
       List<Row> out = new ArrayList<>();
@@ -165,24 +185,25 @@ public final class CaptionJob {
           System.arraycopy(sampled.get(i), 0, batch, pending.size() * c.frames() * frameBytes, c.frames() * frameBytes);
           pending.add(clips.get(i));
           if (pending.size() == options.batch()) {
-            flush(captioner, batch, pending, out, now);
+            flush(c, batch, pending, out, now);
           }
         }
       }
-      flush(captioner, batch, pending, out, now);
+      flush(c, batch, pending, out, now);
       return out.iterator();
     }
 
-    private void flush(CaptionerModel captioner, byte[] batch, List<Pending> pending, List<Row> out,
+    private void flush(Captioner captioner, byte[] batch, List<Pending> pending, List<Row> out,
         java.sql.Timestamp now) {
       if (pending.isEmpty()) {
         return;
       }
-      int clipBytes = captioner.config().frames() * captioner.config().height() * captioner.config().width() * 3;
-      List<Caption> captions;
-      synchronized (captioner) {
-        captions = captioner.caption(java.util.Arrays.copyOf(batch, pending.size() * clipBytes), pending.size(),
-            options.beam());
+      int clipBytes = captioner.frames() * captioner.height() * captioner.width() * 3;
+      long t0 = System.nanoTime();
+      List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(batch, pending.size() * clipBytes),
+          pending.size(), options.beam());
+      if (timers != null) {
+        timers.model().add(System.nanoTime() - t0);
       }
       for (int i = 0; i < pending.size(); i++) {
         Pending p = pending.get(i);

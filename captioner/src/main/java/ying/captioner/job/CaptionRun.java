@@ -1,6 +1,8 @@
 package ying.captioner.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.current_timestamp;
+import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
 import java.util.List;
@@ -12,8 +14,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import ying.core.cli.Progress;
 import ying.core.io.Storage;
-import ying.core.registry.ModelRef;
-import ying.core.registry.Registry;
 import ying.core.spark.FaultInjection;
 import ying.core.spark.HadoopConf;
 import ying.core.spark.SparkProgress;
@@ -26,11 +26,18 @@ import ying.core.spark.SparkProgress;
 public final class CaptionRun {
   private CaptionRun() {}
 
-  public record Summary(ModelRef model, int inputs, long skipped, long captionedVideos, long clips, long errors) {}
+  public record Summary(String model, int inputs, long skipped, long captionedVideos, long clips, long errors) {}
 
   public static Summary run(SparkSession spark, String input, String out, CaptionOptions options) throws IOException {
+    return run(spark, input, out, options, null);
+  }
+
+  /** As above, adding the caption tasks' time, and their time inside the model, to {@code timers} (may be null). */
+  public static Summary run(SparkSession spark, String input, String out, CaptionOptions options, CaptionTimers timers)
+      throws IOException {
     Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
-    ModelRef exact = new Registry(storage, options.registry()).resolve(ModelRef.parse(options.model()));
+    CaptionerSource source = CaptionerSource.resolve(storage, options.model(), options.registry());
+    String exact = source.label();
     String outUri = Storage.normalise(out);
     String errorsUri = Storage.join(outUri, "_errors");
     List<String> uris = VideoInputs.list(storage, input);
@@ -45,7 +52,7 @@ public final class CaptionRun {
       Dataset<Row> readable = hashed.where(col("error").isNull());
       Dataset<Row> todo = readable;
       if (storage.exists(Storage.join(outUri, "caption_model=" + exact))) {
-        Dataset<Row> done = spark.read().parquet(outUri).where(col("caption_model").equalTo(exact.toString()))
+        Dataset<Row> done = spark.read().parquet(outUri).where(col("caption_model").equalTo(exact))
             .select("video_sha256").distinct();
         todo = readable.join(done, readable.col("video_sha256").equalTo(done.col("video_sha256")), "left_anti");
       }
@@ -57,7 +64,7 @@ public final class CaptionRun {
       System.err.printf("caption: %d inputs, %d already captioned by %s, %d to caption%n", uris.size(), skipped,
           exact, toCaption);
       Dataset<Row> results = CaptionJob.caption(todo.repartition((int) Math.max(1, Math.min(toCaption, partitions))),
-          options, exact, hadoop).persist(StorageLevel.DISK_ONLY());
+          options, source, hadoop, timers).persist(StorageLevel.DISK_ONLY());
       try {
         try (SparkProgress ignored = SparkProgress.watch(spark, "caption", new Progress("caption", "tasks", partitions))) {
           results.count();
@@ -65,8 +72,9 @@ public final class CaptionRun {
         Dataset<Row> clips = CaptionJob.clipRows(results);
         long clipCount = clips.count();
         FaultInjection.guard(clips).write().mode(SaveMode.Append).partitionBy("caption_model").parquet(outUri);
-        Dataset<Row> hashErrors = hashed.where(col("error").isNotNull()).selectExpr("video_uri", "video_sha256",
-            "'" + exact + "' as caption_model", "'hash' as stage", "error as message", "current_timestamp() as created_at");
+        Dataset<Row> hashErrors = hashed.where(col("error").isNotNull()).select(col("video_uri"), col("video_sha256"),
+            lit(exact).as("caption_model"), lit("hash").as("stage"), col("error").as("message"),
+            current_timestamp().as("created_at"));
         Dataset<Row> errors = CaptionJob.errorRows(results).unionByName(hashErrors);
         long errorCount = errors.count();
         // This version's errors are replaced, not appended: a rerun retries them and never lists one twice.

@@ -11,9 +11,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param frames frames sampled evenly over a clip
  * @param tubeletFrames, patch the spatio-temporal patch: frames x pixels x pixels per video token
  * @param maxTokens longest caption in tokens, including begin and end
+ * @param stemChannels channels of the convolutional stem in front of the tubelet projection, or 0
+ *     for none (the projection then reads raw pixels, as captioner@1 did)
  */
 public record CaptionerConfig(int frames, int height, int width, int tubeletFrames, int patch, int dim, int heads,
-    int encoderLayers, int decoderLayers, int maxTokens, int vocabSize) {
+    int encoderLayers, int decoderLayers, int maxTokens, int vocabSize, int stemChannels) {
 
   public CaptionerConfig {
     if (frames % tubeletFrames != 0 || height % patch != 0 || width % patch != 0) {
@@ -23,26 +25,33 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
     if (dim % heads != 0) {
       throw new IllegalArgumentException("dim " + dim + " must divide into " + heads + " heads");
     }
+    if (stemChannels < 0 || stemChannels % 4 != 0 || (stemChannels > 0 && patch % ConvStem.STRIDE != 0)) {
+      throw new IllegalArgumentException("a stem of " + stemChannels + " channels (a multiple of 4) needs a patch that "
+          + ConvStem.STRIDE + " divides, not " + patch);
+    }
   }
 
   /** Small enough to train on two CPU cores, large enough for the synthetic world's grammar. */
   public static CaptionerConfig defaults(int vocabSize) {
-    return new CaptionerConfig(8, 64, 96, 2, 16, 128, 4, 2, 2, 48, vocabSize);
+    return new CaptionerConfig(8, 64, 96, 2, 16, 128, 4, 4, 2, 48, vocabSize, 96);
   }
 
   public int videoTokens() {
     return (frames / tubeletFrames) * (height / patch) * (width / patch);
   }
 
+  /** Values flattened into one token: pixels of a tubelet, or stem features over it. */
   public int tubeletValues() {
-    return tubeletFrames * patch * patch * 3;
+    int cell = stemChannels == 0 ? patch : patch / ConvStem.STRIDE;
+    return tubeletFrames * cell * cell * (stemChannels == 0 ? 3 : stemChannels);
   }
 
   public JsonNode toJson(ObjectMapper json) {
     ObjectNode n = json.createObjectNode();
     n.put("frames", frames).put("height", height).put("width", width).put("tubelet_frames", tubeletFrames)
         .put("patch", patch).put("dim", dim).put("heads", heads).put("encoder_layers", encoderLayers)
-        .put("decoder_layers", decoderLayers).put("max_tokens", maxTokens).put("vocab_size", vocabSize);
+        .put("decoder_layers", decoderLayers).put("max_tokens", maxTokens).put("vocab_size", vocabSize)
+        .put("stem_channels", stemChannels);
     return n;
   }
 
@@ -50,6 +59,6 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
     return new CaptionerConfig(n.get("frames").asInt(), n.get("height").asInt(), n.get("width").asInt(),
         n.get("tubelet_frames").asInt(), n.get("patch").asInt(), n.get("dim").asInt(), n.get("heads").asInt(),
         n.get("encoder_layers").asInt(), n.get("decoder_layers").asInt(), n.get("max_tokens").asInt(),
-        n.get("vocab_size").asInt());
+        n.get("vocab_size").asInt(), n.path("stem_channels").asInt(0));
   }
 }

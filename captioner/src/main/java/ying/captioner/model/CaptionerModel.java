@@ -11,8 +11,6 @@ import ai.djl.training.initializer.XavierInitializer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import ying.core.registry.Checkpoint;
 
@@ -20,7 +18,7 @@ import ying.core.registry.Checkpoint;
  * A captioner ready to use: the network, its tokenizer and its config, with greedy and beam
  * decoding. Frames come in as {@code uint8 [B, T, H, W, 3]} at the config's size.
  */
-public final class CaptionerModel implements AutoCloseable {
+public final class CaptionerModel implements Captioner {
   public static final String PARAMS = "captioner";
   public static final String PARAMS_FILE = PARAMS + "-0000.params";
   public static final String TOKENIZER_FILE = "tokenizer.json";
@@ -56,6 +54,8 @@ public final class CaptionerModel implements AutoCloseable {
     CaptionerModel m = create(config, tokenizer);
     try {
       m.model.load(dir, PARAMS);
+      // Checkpoints store float16 (captioner@1 stored float32); the network computes in float32.
+      m.castWeights(DataType.FLOAT32);
     } catch (MalformedModelException e) {
       m.close();
       throw new IOException("captioner weights in " + dir + " do not fit its config: " + e.getMessage(), e);
@@ -63,11 +63,57 @@ public final class CaptionerModel implements AutoCloseable {
     return m;
   }
 
-  /** Writes the weights and tokenizer into {@code dir} (the config goes into the manifest). */
+  /**
+   * Writes the weights (float16: half the bytes, and greedy captions unchanged; see
+   * {@link #roundToStoredPrecision}) and the tokenizer into {@code dir}; the config goes into the
+   * manifest. The weights in memory are rounded the same way, so this model and a reload of it agree.
+   */
   public void save(Path dir) throws IOException {
     model.setProperty("Epoch", "0");
-    model.save(dir, PARAMS);
+    castWeights(DataType.FLOAT16);
+    try {
+      model.save(dir, PARAMS);
+    } finally {
+      castWeights(DataType.FLOAT32);
+    }
     tokenizer.save(dir.resolve(TOKENIZER_FILE));
+  }
+
+  /** Rounds the weights to what {@link #save} stores, so metrics measured after this describe the saved model. */
+  public void roundToStoredPrecision() {
+    castWeights(DataType.FLOAT16);
+    castWeights(DataType.FLOAT32);
+  }
+
+  /**
+   * Swaps each parameter's array for a cast copy. DJL's {@code Block.cast} is not implemented and
+   * {@code Parameter.setArray} refuses a shaped parameter, but {@code Parameter.load} replaces the
+   * array: so each one is re-read from its own serialised form with the cast data.
+   */
+  private void castWeights(DataType type) {
+    try {
+      for (ai.djl.nn.Parameter p : network.getParameters().values()) {
+        NDArray old = p.getArray();
+        if (old.getDataType() == type) {
+          continue;
+        }
+        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
+        p.save(new java.io.DataOutputStream(saved));
+        byte version = saved.toByteArray()[2]; // after the 2-byte 'P' marker
+        java.io.ByteArrayOutputStream recast = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(recast);
+        out.writeChar('P');
+        out.writeByte(version);
+        out.writeUTF(p.getName());
+        try (NDArray cast = old.toType(type, true)) {
+          out.write(cast.encode());
+        }
+        p.load(old.getManager(), new java.io.DataInputStream(new java.io.ByteArrayInputStream(recast.toByteArray())));
+        old.close();
+      }
+    } catch (IOException | MalformedModelException e) {
+      throw new IllegalStateException("cannot cast the captioner's weights to " + type, e);
+    }
   }
 
   public Model djlModel() {
@@ -90,10 +136,22 @@ public final class CaptionerModel implements AutoCloseable {
     return new Shape(batch, c.frames(), c.height(), c.width(), 3);
   }
 
-  /**
-   * Captions {@code count} clips packed in {@code frames} (uint8 [count, T, H, W, 3]). A beam of 1
-   * decodes greedily.
-   */
+  @Override
+  public int frames() {
+    return config().frames();
+  }
+
+  @Override
+  public int height() {
+    return config().height();
+  }
+
+  @Override
+  public int width() {
+    return config().width();
+  }
+
+  @Override
   public List<Caption> caption(byte[] frames, int count, int beam) {
     CaptionerConfig c = config();
     int clipBytes = c.frames() * c.height() * c.width() * 3;
@@ -101,121 +159,13 @@ public final class CaptionerModel implements AutoCloseable {
       throw new IllegalArgumentException("expected " + count + " clips of " + c.frames() + "x" + c.height() + "x"
           + c.width() + "x3 bytes, got " + frames.length + " bytes");
     }
-    List<Caption> out = new ArrayList<>();
     try (NDManager scope = model.getNDManager().newSubManager()) {
       ParameterStore ps = new ParameterStore(scope, false);
       NDArray video = network.encode(ps, scope.create(ByteBuffer.wrap(frames), frameShape(c, count), DataType.UINT8),
           false); // [B, N, D]
-      if (beam <= 1) {
-        out.addAll(greedy(ps, scope, video, count));
-      } else {
-        for (int i = 0; i < count; i++) {
-          out.add(beamSearch(ps, scope, video.get(i + ":" + (i + 1)), beam));
-        }
-      }
+      return new CaptionSearch((context, prefix) -> network.decode(ps, context, prefix, false), tokenizer,
+          c.maxTokens()).caption(scope, video, count, beam);
     }
-    return out;
-  }
-
-  private List<Caption> greedy(ParameterStore ps, NDManager scope, NDArray video, int count) {
-    int max = config().maxTokens();
-    int[][] tokens = new int[count][max];
-    double[] logProb = new double[count];
-    int[] length = new int[count];
-    boolean[] done = new boolean[count];
-    for (int i = 0; i < count; i++) {
-      tokens[i][0] = Tokenizer.BOS;
-      length[i] = 1;
-    }
-    for (int step = 1; step < max; step++) {
-      float[] last = lastLogProbs(ps, scope, video, tokens, step);
-      int vocab = last.length / count;
-      boolean all = true;
-      for (int i = 0; i < count; i++) {
-        if (done[i]) {
-          continue;
-        }
-        int best = 0;
-        for (int v = 1; v < vocab; v++) {
-          if (last[i * vocab + v] > last[i * vocab + best]) {
-            best = v;
-          }
-        }
-        tokens[i][step] = best;
-        logProb[i] += last[i * vocab + best];
-        length[i] = step + 1;
-        done[i] = best == Tokenizer.EOS;
-        all &= done[i];
-      }
-      if (all) {
-        break;
-      }
-    }
-    List<Caption> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      out.add(new Caption(tokenizer.decode(Arrays.copyOfRange(tokens[i], 1, length[i])), logProb[i] / (length[i] - 1)));
-    }
-    return out;
-  }
-
-  /** Log-probabilities of the next token after the first {@code length} tokens of each row: [rows * V]. */
-  private float[] lastLogProbs(ParameterStore ps, NDManager scope, NDArray video, int[][] tokens, int length) {
-    int rows = tokens.length;
-    int[] flat = new int[rows * length];
-    for (int i = 0; i < rows; i++) {
-      System.arraycopy(tokens[i], 0, flat, i * length, length);
-    }
-    try (NDManager step = scope.newSubManager()) {
-      NDArray prefix = step.create(flat, new Shape(rows, length));
-      NDArray logits = network.decode(ps, video, prefix, false); // [rows, L, V]
-      return logits.get(":, -1, :").logSoftmax(-1).toFloatArray();
-    }
-  }
-
-  /** Beam search; finished hypotheses compete on mean token log-probability, so length is not penalised. */
-  private Caption beamSearch(ParameterStore ps, NDManager scope, NDArray video, int width) {
-    int max = config().maxTokens();
-    List<int[]> beams = new ArrayList<>(List.of(new int[] {Tokenizer.BOS}));
-    List<Double> scores = new ArrayList<>(List.of(0.0));
-    int[] best = null;
-    double bestMean = Double.NEGATIVE_INFINITY;
-    int finished = 0;
-    for (int step = 1; step < max && !beams.isEmpty() && finished < width; step++) {
-      int[][] rows = beams.toArray(int[][]::new);
-      float[] lp = lastLogProbs(ps, scope, video.repeat(0, rows.length), rows, step);
-      int vocab = lp.length / rows.length;
-      double[] total = new double[lp.length];
-      Integer[] order = new Integer[lp.length];
-      for (int i = 0; i < lp.length; i++) {
-        total[i] = scores.get(i / vocab) + lp[i];
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Double.compare(total[b], total[a]));
-      List<int[]> next = new ArrayList<>();
-      List<Double> nextScores = new ArrayList<>();
-      for (int o = 0; o < order.length && next.size() < width; o++) {
-        int token = order[o] % vocab;
-        int[] extended = Arrays.copyOf(rows[order[o] / vocab], step + 1);
-        extended[step] = token;
-        if (token == Tokenizer.EOS) {
-          finished++;
-          if (total[order[o]] / step > bestMean) {
-            bestMean = total[order[o]] / step;
-            best = extended;
-          }
-        } else if (token != Tokenizer.PAD && token != Tokenizer.BOS) {
-          next.add(extended);
-          nextScores.add(total[order[o]]);
-        }
-      }
-      beams = next;
-      scores = nextScores;
-    }
-    if (best == null) {
-      best = beams.isEmpty() ? new int[] {Tokenizer.BOS} : beams.get(0);
-      bestMean = scores.isEmpty() ? Double.NEGATIVE_INFINITY : scores.get(0) / Math.max(1, best.length - 1);
-    }
-    return new Caption(tokenizer.decode(Arrays.copyOfRange(best, 1, best.length)), bestMean);
   }
 
   @Override

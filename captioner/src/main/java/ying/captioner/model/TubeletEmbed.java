@@ -12,15 +12,18 @@ import ai.djl.util.PairList;
 
 /**
  * Spatio-temporal patch embedding (ViViT's tubelets): frames cut into {@code tf x p x p} blocks,
- * each flattened and projected to one token, plus a learned position embedding per block.
+ * each flattened and projected to one token, plus a learned position embedding per block. With a
+ * {@link ConvStem} the blocks are cut from its feature maps instead of the pixels.
  */
 final class TubeletEmbed extends AbstractBlock {
   private final CaptionerConfig c;
+  private final ConvStem stem;
   private final Linear projection;
   private final Parameter position;
 
   TubeletEmbed(CaptionerConfig config) {
     this.c = config;
+    stem = config.stemChannels() == 0 ? null : addChildBlock("stem", new ConvStem(config.stemChannels()));
     projection = addChildBlock("projection", Linear.builder().setUnits(c.dim()).build());
     position = addParameter(Parameter.builder().setName("position").setType(Parameter.Type.WEIGHT)
         .optShape(new Shape(1, c.videoTokens(), c.dim())).build());
@@ -32,7 +35,19 @@ final class TubeletEmbed extends AbstractBlock {
     long b = frames.getShape().get(0);
     NDArray x = frames.toType(DataType.FLOAT32, false).div(255f).sub(0.5f);
     int p = c.patch();
-    x = x.reshape(b, c.frames() / c.tubeletFrames(), c.tubeletFrames(), c.height() / p, p, c.width() / p, p, 3)
+    int h = c.height();
+    int w = c.width();
+    int channels = 3;
+    if (stem != null) {
+      NDArray maps = stem.forward(ps, new NDList(x.reshape(b * c.frames(), h, w, 3).transpose(0, 3, 1, 2)), training)
+          .head(); // [B*T, C, H/8, W/8]
+      channels = c.stemChannels();
+      p /= ConvStem.STRIDE;
+      h /= ConvStem.STRIDE;
+      w /= ConvStem.STRIDE;
+      x = maps.transpose(0, 2, 3, 1).reshape(b, c.frames(), h, w, channels);
+    }
+    x = x.reshape(b, c.frames() / c.tubeletFrames(), c.tubeletFrames(), h / p, p, w / p, p, channels)
         .transpose(0, 1, 3, 5, 2, 4, 6, 7)
         .reshape(b, c.videoTokens(), c.tubeletValues()); // [B, N, tf*p*p*3]
     NDArray tokens = projection.forward(ps, new NDList(x), training).head(); // [B, N, D]
@@ -43,6 +58,9 @@ final class TubeletEmbed extends AbstractBlock {
   @Override
   protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
     long b = inputShapes[0].get(0);
+    if (stem != null) {
+      stem.initialize(manager, dataType, new Shape(b * c.frames(), 3, c.height(), c.width()));
+    }
     projection.initialize(manager, dataType, new Shape(b, c.videoTokens(), c.tubeletValues()));
   }
 

@@ -54,6 +54,10 @@ class CaptionJobTest {
     Files.writeString(input.resolve("broken.mp4"), "not a video at all");
     Files.createFile(input.resolve("empty.mov"));
     Files.writeString(input.resolve("README.md"), "ignored: not a video extension");
+    // Made here: a command's own Spark session would stop the tests' shared one.
+    assertEquals(0, Main.run("synth", "--count", "98", "--seed", "9", "--out", dir.resolve("s98").toString(),
+        "--min-scene-s", "1", "--max-scene-s", "1.5", "--max-scenes", "1", "--width", "96", "--height", "64",
+        "--master", "local[2]"));
     registry = dir.resolve("models").toString();
     publishUntrained(1);
     spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
@@ -81,7 +85,7 @@ class CaptionJobTest {
 
   private static CaptionOptions options(int batch) {
     CaptionOptions d = CaptionOptions.defaults("captioner", registry);
-    return new CaptionOptions(d.model(), d.registry(), 6, 1, 1, batch, d.windowSeconds(), d.sampleFps());
+    return new CaptionOptions(d.model(), d.registry(), 6, 1, 1, batch, d.windowSeconds(), d.sampleFps(), 1);
   }
 
   private static List<Row> clips(Path out, String model) {
@@ -142,13 +146,47 @@ class CaptionJobTest {
     publishUntrained(2);
     try {
       CaptionRun.Summary v2 = CaptionRun.run(spark, input.toString(), out.toString(), options(16));
-      assertEquals("captioner@2", v2.model().toString());
+      assertEquals("captioner@2", v2.model());
       assertEquals(first, clips(out, "captioner@1").size(), "the old version's captions stay");
       assertEquals(first, clips(out, "captioner@2").size());
     } finally {
       // Other tests caption with LATEST; keep it on version 1.
       Storage.local().writeStringAtomically(Storage.join(Storage.normalise(registry), "captioner/LATEST"), "1\n");
     }
+  }
+
+  @Test
+  void ofAHundredVideosWithACorruptAndAnEmptyOneNinetyEightAreCaptionedAndTwoAreErrorRows() throws Exception {
+    Path synth = dir.resolve("s98");
+    Path hundred = dir.resolve("hundred");
+    Files.createDirectories(hundred);
+    List<String> good = new ArrayList<>();
+    try (var videos = Files.list(synth.resolve("videos"))) {
+      for (Path v : videos.sorted().toList()) {
+        Files.copy(v, hundred.resolve(v.getFileName()));
+        good.add(Storage.normalise(hundred.resolve(v.getFileName()).toString()));
+      }
+    }
+    assertEquals(98, good.size());
+    // Corrupt: a real video whose container header (the first quarter; these files are tiny) is overwritten.
+    byte[] bytes = Files.readAllBytes(synth.resolve("videos").resolve(Storage.fileName(good.get(0))));
+    java.util.Arrays.fill(bytes, 0, bytes.length / 4, (byte) 0x5a);
+    Files.write(hundred.resolve("corrupt.mp4"), bytes);
+    Files.createFile(hundred.resolve("empty.mp4"));
+    Path out = dir.resolve("hundred-captions");
+    CaptionRun.Summary s = CaptionRun.run(spark, hundred.toString(), out.toString(), options(16));
+    assertEquals(100, s.inputs());
+    assertEquals(98, s.captionedVideos());
+    assertEquals(2, s.errors());
+    List<Row> rows = clips(out, "captioner@1");
+    assertEquals(good, rows.stream().map(r -> r.<String>getAs("video_uri")).distinct().sorted().toList(),
+        "every good video has its clips");
+    assertEquals(rows.size(), rows.stream().map(r -> r.getAs("video_uri") + "#" + r.getAs("clip_index")).distinct()
+        .count(), "no clip twice");
+    List<String> errors = spark.read().parquet(out.resolve("_errors").toString()).orderBy("video_uri")
+        .collectAsList().stream().map(r -> Storage.fileName(r.getAs("video_uri")) + ":" + r.getAs("stage")).toList();
+    assertEquals(2, errors.size(), errors.toString());
+    assertTrue(errors.get(0).startsWith("corrupt.mp4:") && errors.get(1).startsWith("empty.mp4:"), errors.toString());
   }
 
   @Test

@@ -42,13 +42,16 @@ public final class Progress {
     update(finished);
   }
 
-  /** Sets the count of finished units; prints when enough time has passed or when all are done. */
+  /**
+   * Sets the count of finished units; prints when enough time has passed or when all are done, and
+   * once only for "done" while nothing moves (the caller may still be busy with other work).
+   */
   public synchronized void update(long finished) {
     boolean changed = finished != done;
     done = finished;
     total = Math.max(total, done); // work found on the way (a later Spark stage) grows the total
     long now = System.nanoTime();
-    if ((changed && done >= total) || now - lastPrint >= intervalNanos) {
+    if (changed && done >= total || done < total && now - lastPrint >= intervalNanos) {
       lastPrint = now;
       out.println(line(now));
     }

@@ -12,6 +12,7 @@ import ying.core.cli.Progress;
  * action that starts the jobs runs in the caller's thread.
  */
 public final class SparkProgress implements AutoCloseable {
+  private final SparkSession spark;
   private final Thread poller;
   private final JavaSparkStatusTracker tracker;
   private final String group;
@@ -20,6 +21,7 @@ public final class SparkProgress implements AutoCloseable {
 
   private SparkProgress(SparkSession spark, String group, Progress progress) {
     JavaSparkStatusTracker tracker = JavaSparkContext.fromSparkContext(spark.sparkContext()).statusTracker();
+    this.spark = spark;
     this.tracker = tracker;
     this.group = group;
     this.progress = progress;
@@ -76,5 +78,7 @@ public final class SparkProgress implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     poll();
+    // Later jobs of this thread are not this work's: they must not swell its count.
+    spark.sparkContext().clearJobGroup();
   }
 }

@@ -3,7 +3,10 @@ package ying.core.synth;
 import java.util.List;
 import java.util.Objects;
 
-/** One shot between two hard cuts; objects are drawn, and captioned, in list order. */
+/**
+ * One shot between two hard cuts; objects are drawn, and captioned, in list order, which the world
+ * samples left to right by where each object starts on screen.
+ */
 public record Scene(CameraMove camera, Background background, RenderStyle style, List<SceneObject> objects) {
 
   /** More would crowd a 192x128 frame and a one-sentence caption. */

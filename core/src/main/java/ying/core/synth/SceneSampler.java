@@ -1,6 +1,7 @@
 package ying.core.synth;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -52,7 +53,10 @@ final class SceneSampler {
       double startAngle = motion == Motion.ROTATES ? rng.nextDouble(2 * Math.PI) : 0;
       objects.add(new SceneObject(shape, colours.get(i), pick(rng, SIZES), motion, 0.5, 0.5, startAngle));
     }
-    objects = Placement.arrange(rng, objects, camera, options.aspect());
+    // Captions name objects left to right as the scene opens: an order a captioner can see, where the
+    // sampling order would leave it guessing which object comes first.
+    objects = Placement.arrange(rng, objects, camera, options.aspect()).stream()
+        .sorted(Comparator.comparingDouble(SceneObject::startX)).toList();
     return new Scene(camera, background, style, objects);
   }
 

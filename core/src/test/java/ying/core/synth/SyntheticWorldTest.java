@@ -124,6 +124,20 @@ class SyntheticWorldTest {
   }
 
   @Test
+  void objectsAreListedLeftToRightAsTheSceneOpens() {
+    List<Scene> scenes = scenes(new SyntheticWorld(7, OPTIONS), 300);
+    int multi = 0;
+    for (Scene scene : scenes) {
+      List<SceneObject> objects = scene.objects();
+      for (int i = 1; i < objects.size(); i++) {
+        assertTrue(objects.get(i - 1).startX() <= objects.get(i).startX(), scene.toString());
+      }
+      multi += objects.size() > 1 ? 1 : 0;
+    }
+    assertTrue(multi > scenes.size() / 3, multi + " scenes with several objects");
+  }
+
+  @Test
   void objectsStayInsideTheFrameAndApartFromEachOtherInAlmostEveryScene() {
     double aspect = OPTIONS.aspect();
     List<Scene> scenes = scenes(new SyntheticWorld(6, OPTIONS), 2000);

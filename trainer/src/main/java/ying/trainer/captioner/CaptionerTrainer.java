@@ -48,6 +48,8 @@ public final class CaptionerTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Val clips are captioned this many at a time. */
   private static final int EVAL_BATCH = 16;
+  /** Val clips in the loss tracked during training. */
+  private static final int VAL_LOSS_CLIPS = 64;
 
   private CaptionerTrainer() {}
 
@@ -70,6 +72,8 @@ public final class CaptionerTrainer {
     }
     try (model) {
       List<double[]> log = fit(model, cfg, storage);
+      // The checkpoint stores float16; the metrics describe exactly what is published.
+      model.roundToStoredPrecision();
       Map<String, Object> metrics = new LinkedHashMap<>(evaluate(model, cfg, storage).toMap());
       double[] last = log.get(log.size() - 1);
       metrics.put("final_train_loss", Math.round(last[1] * 10000) / 10000.0);
@@ -77,7 +81,10 @@ public final class CaptionerTrainer {
     }
   }
 
-  /** Teacher-forced training; returns the log rows {@code [step, loss, learning rate, seconds]}. */
+  /**
+   * Teacher-forced training; returns the log rows {@code [step, loss, learning rate, seconds, val loss]}
+   * (val loss NaN on rows where it was not measured).
+   */
   static List<double[]> fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
     CaptionerConfig c = model.config();
     Tracker schedule = Tracker.warmUp().setMainTracker(Tracker.cosine().setBaseValue(cfg.learningRate())
@@ -93,6 +100,7 @@ public final class CaptionerTrainer {
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
     int skipped = 0;
+    List<DatasetBatch> val = valBatches(cfg, storage, c);
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
       Iterator<DatasetBatch> batches = Iterators.endless(() ->
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
@@ -129,7 +137,12 @@ public final class CaptionerTrainer {
           }
           if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
             double seconds = (System.nanoTime() - t0) / 1e9;
-            log.add(new double[] {step, value, schedule.getNewValue(step), seconds});
+            boolean measure = !val.isEmpty() && (step % cfg.valEvery() == 0 || step == cfg.steps());
+            double valLoss = measure ? valLoss(model, val, loss) : Double.NaN;
+            if (measure) {
+              System.err.printf(Locale.ROOT, "train-captioner: step %d, val loss %.4f%n", step, valLoss);
+            }
+            log.add(new double[] {step, value, schedule.getNewValue(step), seconds, valLoss});
           }
           progress.update(step);
         }
@@ -140,17 +153,52 @@ public final class CaptionerTrainer {
     return log;
   }
 
+  /** A fixed handful of val clips whose teacher-forced loss is tracked during training, to see overfitting. */
+  private static List<DatasetBatch> valBatches(CaptionerTrainingConfig cfg, Storage storage, CaptionerConfig c) {
+    List<DatasetBatch> out = new ArrayList<>();
+    int clips = 0;
+    for (DatasetBatch batch : new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, EVAL_BATCH, -1, 1)) {
+      requireSize(batch, c);
+      out.add(batch);
+      clips += batch.size();
+      if (clips >= VAL_LOSS_CLIPS) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private static double valLoss(CaptionerModel model, List<DatasetBatch> val, MaskedTokenLoss loss) {
+    double sum = 0;
+    int clips = 0;
+    for (DatasetBatch batch : val) {
+      try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+        NDList in = inputs(scope, batch, model, null);
+        NDArray logits = model.network().forward(new ai.djl.training.ParameterStore(scope, false),
+            new NDList(in.get(0), in.get(1)), false).head();
+        sum += loss.evaluate(new NDList(in.get(2), in.get(3)), new NDList(logits)).getFloat() * batch.size();
+        clips += batch.size();
+      }
+    }
+    return sum / clips;
+  }
+
   private static void zeroGradients(CaptionerModel model) {
     for (var p : model.djlModel().getBlock().getParameters().values()) {
-      p.getArray().getGradient().set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+      try (NDArray g = p.getArray().getGradient()) {
+        g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+      }
     }
   }
 
   private static boolean gradientsFinite(CaptionerModel model) {
+    // A sum is finite only if every element is. Every array made here is closed: the gradients live
+    // in the model's manager, so anything derived from them would otherwise stay until the end.
     for (var p : model.djlModel().getBlock().getParameters().values()) {
-      NDArray g = p.getArray().getGradient();
-      if (g.isNaN().any().getBoolean() || g.isInfinite().any().getBoolean()) {
-        return false;
+      try (NDArray g = p.getArray().getGradient(); NDArray sum = g.sum()) {
+        if (!Float.isFinite(sum.getFloat())) {
+          return false;
+        }
       }
     }
     return true;
@@ -231,15 +279,18 @@ public final class CaptionerTrainer {
     Path dir = Files.createTempDirectory("ying-captioner-");
     try {
       model.save(dir);
-      StringBuilder csv = new StringBuilder("step,loss,learning_rate,seconds\n");
+      StringBuilder csv = new StringBuilder("step,loss,learning_rate,seconds,val_loss\n");
       for (double[] r : log) {
-        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f%n", (long) r[0], r[1], r[2], r[3]));
+        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
+            Double.isNaN(r[4]) ? "" : String.format(Locale.ROOT, "%.6f", r[4])));
       }
+      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[4])).toList();
       Files.writeString(dir.resolve("training_log.csv"), csv);
       double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
       Files.write(dir.resolve("training.png"), Charts.png(List.of(
-          new Charts.Series("Training loss", "step", List.of("loss"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[1]).toArray())),
+          new Charts.Series("Loss", "step", List.of("train", "val"),
+              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
+              List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
           new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
               List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
       Map<String, Object> extra = new LinkedHashMap<>();

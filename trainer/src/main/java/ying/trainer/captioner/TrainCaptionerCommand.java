@@ -50,6 +50,10 @@ public final class TrainCaptionerCommand implements YingCommand {
   @Option(names = "--eval-clips", defaultValue = "200", description = "Val clips to score. Default: ${DEFAULT-VALUE}.")
   int evalClips;
 
+  @Option(names = "--val-every", defaultValue = "250",
+      description = "Steps between val-loss measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
+  int valEvery;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -58,7 +62,7 @@ public final class TrainCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, name, steps, batch, learningRate, warmup, seed,
-        evalClips, 10, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        evalClips, 10, valEvery, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-captioner: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
       List<String> captions = session.read().parquet(new DatasetLayout(cfg.data()).split(DatasetLayout.TRAIN))

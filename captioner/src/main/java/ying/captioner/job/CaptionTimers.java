@@ -1,0 +1,25 @@
+package ying.captioner.job;
+
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Where the caption tasks' time goes, summed over all tasks in nanoseconds: inside the model's
+ * caption calls, and in the tasks altogether (hashing excluded). The benchmark reads the rest as
+ * time outside the model.
+ */
+public record CaptionTimers(LongAccumulator model, LongAccumulator tasks) implements Serializable {
+  public static CaptionTimers register(SparkContext sc) {
+    return new CaptionTimers(sc.longAccumulator("ying.caption.model_nanos"), sc.longAccumulator(
+        "ying.caption.task_nanos"));
+  }
+
+  public double modelSeconds() {
+    return model.value() / 1e9;
+  }
+
+  public double taskSeconds() {
+    return tasks.value() / 1e9;
+  }
+}

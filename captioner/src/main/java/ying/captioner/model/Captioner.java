@@ -1,0 +1,22 @@
+package ying.captioner.model;
+
+import java.util.List;
+
+/**
+ * Anything the caption job can caption with: Ying's own {@link CaptionerModel} or an external
+ * {@link TorchScriptCaptioner}. Frames come in as {@code uint8 [count, frames, height, width, 3]},
+ * packed in one array, sampled evenly over each clip.
+ */
+public interface Captioner extends AutoCloseable {
+  int frames();
+
+  int height();
+
+  int width();
+
+  /** One caption per clip; a beam of 1 decodes greedily. Not thread-safe: callers serialise. */
+  List<Caption> caption(byte[] frames, int count, int beam);
+
+  @Override
+  void close();
+}

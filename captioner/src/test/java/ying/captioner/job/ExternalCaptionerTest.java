@@ -1,0 +1,91 @@
+package ying.captioner.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.captioner.model.TorchScriptCaptioner;
+import ying.core.io.Storage;
+import ying.core.video.VideoWriter;
+
+/**
+ * An external TorchScript captioner under the documented contract (the fixture made by
+ * src/test/python/brightness_captioner.py says "A bright clip." or "A dark clip." from the pixels)
+ * drives the real caption job: its frames arrive in the contract's layout and its logits decode.
+ */
+class ExternalCaptionerTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Path model;
+  static Path input;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    model = dir.resolve("brightness model");
+    Files.createDirectories(model);
+    for (String f : TorchScriptCaptioner.FILES) {
+      try (var in = ExternalCaptionerTest.class.getResourceAsStream("/brightness-captioner/" + f)) {
+        Files.copy(in, model.resolve(f));
+      }
+    }
+    input = dir.resolve("raw");
+    Files.createDirectories(input);
+    video(input.resolve("white.mp4"), (byte) 235);
+    video(input.resolve("black.mp4"), (byte) 20);
+    spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+  }
+
+  private static void video(Path file, byte level) throws Exception {
+    byte[] frame = new byte[96 * 64 * 3];
+    Arrays.fill(frame, level);
+    try (VideoWriter w = VideoWriter.create(Storage.local(), file.toString(), 96, 64, 16)) {
+      for (int i = 0; i < 40; i++) {
+        w.write(frame);
+      }
+      w.finish();
+    }
+  }
+
+  @Test
+  void theCaptionJobRunsAnExternalTorchScriptCaptioner() throws Exception {
+    Path out = dir.resolve("captions");
+    CaptionOptions d = CaptionOptions.defaults(model.toString(), dir.resolve("no-registry").toString());
+    CaptionRun.Summary s = CaptionRun.run(spark, input.toString(), out.toString(), d);
+    assertTrue(s.model().matches("brightness_model@ts-[0-9a-f]{12}"), s.model());
+    assertEquals(2, s.clips());
+    List<Row> rows = spark.read().parquet(out.toString()).orderBy("video_uri").collectAsList();
+    assertEquals("A dark clip.", rows.get(0).getAs("caption"), "black.mp4");
+    assertEquals("A bright clip.", rows.get(1).getAs("caption"), "white.mp4");
+    assertEquals(s.model(), rows.get(0).getAs("caption_model"));
+    assertEquals(0.0, rows.get(0).<Double>getAs("caption_confidence"), 1e-3, "the fixture is certain");
+
+    CaptionRun.Summary again = CaptionRun.run(spark, input.toString(), out.toString(), d);
+    assertEquals(2, again.skipped(), "the same external model is the same version");
+    assertEquals(2, spark.read().parquet(out.toString()).count());
+  }
+
+  @Test
+  void aFolderWithoutTheContractsFilesIsRefusedByName() throws Exception {
+    Path partial = dir.resolve("partial");
+    Files.createDirectories(partial);
+    Files.copy(model.resolve(TorchScriptCaptioner.MODEL_FILE), partial.resolve(TorchScriptCaptioner.MODEL_FILE));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> CaptionerSource.resolve(Storage.local(), partial.toString(), "unused"));
+    assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
+  }
+}
