@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
 
 /**
@@ -53,9 +54,8 @@ public final class CaptionerModel implements Captioner {
   static CaptionerModel load(Path dir, CaptionerConfig config, Tokenizer tokenizer) throws IOException {
     CaptionerModel m = create(config, tokenizer);
     try {
-      m.model.load(dir, PARAMS);
       // Checkpoints store float16 (captioner@1 stored float32); the network computes in float32.
-      m.castWeights(DataType.FLOAT32);
+      Weights.loadHalf(m.model, dir, PARAMS);
     } catch (MalformedModelException e) {
       m.close();
       throw new IOException("captioner weights in " + dir + " do not fit its config: " + e.getMessage(), e);
@@ -64,56 +64,18 @@ public final class CaptionerModel implements Captioner {
   }
 
   /**
-   * Writes the weights (float16: half the bytes, and greedy captions unchanged; see
+   * Writes the weights (float16: half the bytes; the trainer measures its metrics after
    * {@link #roundToStoredPrecision}) and the tokenizer into {@code dir}; the config goes into the
    * manifest. The weights in memory are rounded the same way, so this model and a reload of it agree.
    */
   public void save(Path dir) throws IOException {
-    model.setProperty("Epoch", "0");
-    castWeights(DataType.FLOAT16);
-    try {
-      model.save(dir, PARAMS);
-    } finally {
-      castWeights(DataType.FLOAT32);
-    }
+    Weights.saveHalf(model, dir, PARAMS);
     tokenizer.save(dir.resolve(TOKENIZER_FILE));
   }
 
   /** Rounds the weights to what {@link #save} stores, so metrics measured after this describe the saved model. */
   public void roundToStoredPrecision() {
-    castWeights(DataType.FLOAT16);
-    castWeights(DataType.FLOAT32);
-  }
-
-  /**
-   * Swaps each parameter's array for a cast copy. DJL's {@code Block.cast} is not implemented and
-   * {@code Parameter.setArray} refuses a shaped parameter, but {@code Parameter.load} replaces the
-   * array: so each one is re-read from its own serialised form with the cast data.
-   */
-  private void castWeights(DataType type) {
-    try {
-      for (ai.djl.nn.Parameter p : network.getParameters().values()) {
-        NDArray old = p.getArray();
-        if (old.getDataType() == type) {
-          continue;
-        }
-        java.io.ByteArrayOutputStream saved = new java.io.ByteArrayOutputStream();
-        p.save(new java.io.DataOutputStream(saved));
-        byte version = saved.toByteArray()[2]; // after the 2-byte 'P' marker
-        java.io.ByteArrayOutputStream recast = new java.io.ByteArrayOutputStream();
-        java.io.DataOutputStream out = new java.io.DataOutputStream(recast);
-        out.writeChar('P');
-        out.writeByte(version);
-        out.writeUTF(p.getName());
-        try (NDArray cast = old.toType(type, true)) {
-          out.write(cast.encode());
-        }
-        p.load(old.getManager(), new java.io.DataInputStream(new java.io.ByteArrayInputStream(recast.toByteArray())));
-        old.close();
-      }
-    } catch (IOException | MalformedModelException e) {
-      throw new IllegalStateException("cannot cast the captioner's weights to " + type, e);
-    }
+    Weights.roundToHalf(network);
   }
 
   public Model djlModel() {

@@ -49,7 +49,10 @@ final class MultiHeadAttention extends AbstractBlock {
     q = queryNorm.forward(ps, new NDList(q), training).head();
     k = keyNorm.forward(ps, new NDList(k), training).head();
     NDArray v = split(value.forward(ps, new NDList(memory), training).head());
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dim / (double) heads)); // [B, h, N, M]
+    // The scale is an array of this scope, not a number: DJL 0.33 frees the array it makes for a
+    // number right after the op, while autograd still needs it for the backward pass.
+    NDArray scale = x.getManager().create((float) (1 / Math.sqrt(dim / (double) heads)));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale); // [B, h, N, M]
     if (causal) {
       long n = x.getShape().get(1);
       NDArray steps = x.getManager().arange((int) n);

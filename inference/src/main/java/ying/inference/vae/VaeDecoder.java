@@ -2,10 +2,6 @@ package ying.inference.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -22,7 +18,7 @@ import java.util.List;
  * <p>Every temporal operation is causal or per frame, so with a {@link CausalCache} in the params the
  * decoder takes a clip chunk by chunk and gives what a whole-clip forward gives.
  */
-final class VaeDecoder extends AbstractBlock {
+final class VaeDecoder extends ChainedBlock {
   private final CausalConv3d convIn;
   private final ResnetBlock3d mid;
   private final List<Block> levels = new ArrayList<>();
@@ -55,23 +51,5 @@ final class VaeDecoder extends AbstractBlock {
     }
     NDArray h = ResnetBlock3d.silu(normOut.forward(ps, x, training, params).head()); // [B, C_first, 1+4k, 8h, 8w]
     return convOut.forward(ps, new NDList(h), training, params); // [B, 3, 1+4k, 8h, 8w]
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    Shape[] shape = inputShapes;
-    for (Block block : getChildren().values()) {
-      block.initialize(manager, dataType, shape);
-      shape = block.getOutputShapes(shape);
-    }
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape[] shape = inputShapes;
-    for (Block block : getChildren().values()) {
-      shape = block.getOutputShapes(shape);
-    }
-    return shape;
   }
 }

@@ -2,10 +2,6 @@ package ying.inference.vae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -18,7 +14,7 @@ import java.util.List;
  * and a convolution out to the posterior's mean and log-variance. Video {@code [B, 3, 1+4k, H, W]}
  * in, moments {@code [B, 2*16, 1+k, H/8, W/8]} out (default config).
  */
-final class VaeEncoder extends AbstractBlock {
+final class VaeEncoder extends ChainedBlock {
   private final CausalConv3d convIn;
   private final List<Block> levels = new ArrayList<>();
   private final ResnetBlock3d mid;
@@ -51,23 +47,5 @@ final class VaeEncoder extends AbstractBlock {
     x = mid.forward(ps, x, training, params); // [B, C_last, 1+k, H/8, W/8]
     NDArray h = ResnetBlock3d.silu(normOut.forward(ps, x, training, params).head());
     return convOut.forward(ps, new NDList(h), training, params); // [B, 2*latent, 1+k, H/8, W/8]
-  }
-
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    Shape[] shape = inputShapes;
-    for (Block block : getChildren().values()) {
-      block.initialize(manager, dataType, shape);
-      shape = block.getOutputShapes(shape);
-    }
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    Shape[] shape = inputShapes;
-    for (Block block : getChildren().values()) {
-      shape = block.getOutputShapes(shape);
-    }
-    return shape;
   }
 }

@@ -10,12 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
 
 /**
@@ -57,9 +54,7 @@ public final class VaeModel implements AutoCloseable {
   static VaeModel load(Path dir, VaeConfig config) throws IOException {
     VaeModel m = create(config, 0);
     try {
-      m.model.load(dir, PARAMS);
-      // Checkpoints store float16; the network computes in float32.
-      m.castWeights(DataType.FLOAT32);
+      Weights.loadHalf(m.model, dir, PARAMS);
     } catch (MalformedModelException e) {
       m.close();
       throw new IOException("VAE weights in " + dir + " do not fit its config: " + e.getMessage(), e);
@@ -72,50 +67,12 @@ public final class VaeModel implements AutoCloseable {
    * manifest. The weights in memory are rounded the same way, so this model and a reload of it agree.
    */
   public void save(Path dir) throws IOException {
-    model.setProperty("Epoch", "0");
-    castWeights(DataType.FLOAT16);
-    try {
-      model.save(dir, PARAMS);
-    } finally {
-      castWeights(DataType.FLOAT32);
-    }
+    Weights.saveHalf(model, dir, PARAMS);
   }
 
   /** Rounds the weights to what {@link #save} stores, so metrics measured after this describe the saved model. */
   public void roundToStoredPrecision() {
-    castWeights(DataType.FLOAT16);
-    castWeights(DataType.FLOAT32);
-  }
-
-  /**
-   * Swaps each parameter's array for a cast copy. DJL's {@code Block.cast} is not implemented and
-   * {@code Parameter.setArray} refuses a shaped parameter, but {@code Parameter.load} replaces the
-   * array: so each one is re-read from its own serialised form with the cast data.
-   */
-  private void castWeights(DataType type) {
-    try {
-      for (Parameter p : network.getParameters().values()) {
-        NDArray old = p.getArray();
-        if (old.getDataType() == type) {
-          continue;
-        }
-        ByteArrayOutputStream saved = new ByteArrayOutputStream();
-        p.save(new DataOutputStream(saved));
-        byte version = saved.toByteArray()[2]; // after the 2-byte 'P' marker
-        ByteArrayOutputStream recast = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(recast);
-        out.writeChar('P');
-        out.writeByte(version);
-        out.writeUTF(p.getName());
-        try (NDArray cast = old.toType(type, true)) {
-          out.write(cast.encode());
-        }
-        p.load(old.getManager(), new DataInputStream(new ByteArrayInputStream(recast.toByteArray())));
-        old.close();
-      }
-    } catch (IOException | MalformedModelException e) {
-      throw new IllegalStateException("cannot cast the VAE's weights to " + type, e);
-    }
+    Weights.roundToHalf(network);
   }
 
   public Model djlModel() {
