@@ -68,6 +68,8 @@ public final class CaptionerTrainer {
       }
     } else {
       Tokenizer tokenizer = Tokenizer.build(trainCaptions);
+      // Xavier draws from the engine's generator: seeding it makes --seed name the initial weights too.
+      ai.djl.engine.Engine.getInstance().setRandomSeed((int) cfg.seed());
       model = CaptionerModel.create(CaptionerConfig.defaults(tokenizer.size()), tokenizer);
     }
     try (model) {
