@@ -29,7 +29,9 @@ import java.util.List;
  * Ying decodes it with the same greedy and beam search as its own captioner.
  */
 public final class TorchScriptCaptioner implements Captioner {
-  public static final String MODEL_FILE = "model.pt";
+  /** DJL's PyTorch engine loads {@code NAME.pt} from a folder given NAME. */
+  private static final String MODEL_NAME = "model";
+  public static final String MODEL_FILE = MODEL_NAME + ".pt";
   public static final String TOKENIZER_FILE = "tokenizer.json";
   public static final String CONFIG_FILE = "captioner.json";
   public static final List<String> FILES = List.of(MODEL_FILE, TOKENIZER_FILE, CONFIG_FILE);
@@ -63,7 +65,7 @@ public final class TorchScriptCaptioner implements Captioner {
     Tokenizer tokenizer = Tokenizer.load(dir.resolve(TOKENIZER_FILE));
     Model model = Model.newInstance("external-captioner", "PyTorch");
     try {
-      model.load(dir, MODEL_FILE.replace(".pt", ""));
+      model.load(dir, MODEL_NAME);
       return new TorchScriptCaptioner(model, tokenizer, config);
     } catch (MalformedModelException | IOException | RuntimeException e) {
       model.close();

@@ -1,12 +1,15 @@
 package ying.trainer.captioner;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
@@ -69,7 +72,7 @@ public final class CaptionerTrainer {
     } else {
       Tokenizer tokenizer = Tokenizer.build(trainCaptions);
       // Xavier draws from the engine's generator: seeding it makes --seed name the initial weights too.
-      ai.djl.engine.Engine.getInstance().setRandomSeed((int) cfg.seed());
+      Engine.getInstance().setRandomSeed((int) cfg.seed());
       model = CaptionerModel.create(CaptionerConfig.defaults(tokenizer.size()), tokenizer);
     }
     try (model) {
@@ -176,7 +179,7 @@ public final class CaptionerTrainer {
     for (DatasetBatch batch : val) {
       try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
         NDList in = inputs(scope, batch, model, null);
-        NDArray logits = model.network().forward(new ai.djl.training.ParameterStore(scope, false),
+        NDArray logits = model.network().forward(new ParameterStore(scope, false),
             new NDList(in.get(0), in.get(1)), false).head();
         sum += loss.evaluate(new NDList(in.get(2), in.get(3)), new NDList(logits)).getFloat() * batch.size();
         clips += batch.size();
@@ -188,7 +191,7 @@ public final class CaptionerTrainer {
   private static void zeroGradients(CaptionerModel model) {
     for (var p : model.djlModel().getBlock().getParameters().values()) {
       try (NDArray g = p.getArray().getGradient()) {
-        g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
+        g.set(new NDIndex(":"), 0f);
       }
     }
   }
