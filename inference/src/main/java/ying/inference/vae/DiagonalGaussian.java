@@ -14,7 +14,7 @@ public final class DiagonalGaussian {
   private final NDArray mean;
   private final NDArray logVar;
 
-  DiagonalGaussian(NDArray mean, NDArray logVar) {
+  public DiagonalGaussian(NDArray mean, NDArray logVar) {
     this.mean = mean;
     this.logVar = logVar;
   }

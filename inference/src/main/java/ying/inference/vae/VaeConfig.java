@@ -31,7 +31,7 @@ import java.util.List;
  */
 public record VaeConfig(int imageChannels, int latentChannels, int baseChannels, List<Integer> levelChannels,
     List<Boolean> temporalDownsample, int resBlocksPerLevel, int kernel, int groups, float normEps, float logVarMin,
-    float logVarMax) {
+    float logVarMax) implements java.io.Serializable {
 
   public VaeConfig {
     levelChannels = List.copyOf(levelChannels);

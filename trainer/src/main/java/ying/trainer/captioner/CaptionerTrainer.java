@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
@@ -13,12 +12,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -41,6 +38,10 @@ import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.report.Charts;
+import ying.trainer.Batches;
+import ying.trainer.Gradients;
+import ying.trainer.Publishing;
+import ying.trainer.Schedules;
 
 /**
  * Trains the captioner on dataset shards with teacher forcing (Adam, warm-up then cosine decay),
@@ -92,10 +93,7 @@ public final class CaptionerTrainer {
    */
   static List<double[]> fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
     CaptionerConfig c = model.config();
-    Tracker schedule = Tracker.warmUp().setMainTracker(Tracker.cosine().setBaseValue(cfg.learningRate())
-            .optFinalValue(cfg.learningRate() * 0.05f).setMaxUpdates(cfg.steps()).build())
-        .optWarmUpSteps(Math.min(cfg.warmupSteps(), cfg.steps() / 2)).optWarmUpBeginValue(cfg.learningRate() * 0.05f)
-        .build();
+    Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
     DefaultTrainingConfig tc = new DefaultTrainingConfig(new MaskedTokenLoss())
         .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1f).build());
     MaskedTokenLoss loss = new MaskedTokenLoss();
@@ -107,7 +105,7 @@ public final class CaptionerTrainer {
     int skipped = 0;
     List<DatasetBatch> val = valBatches(cfg, storage, c);
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
-      Iterator<DatasetBatch> batches = Iterators.endless(() ->
+      Iterator<DatasetBatch> batches = Batches.endless(() ->
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
               .iterator());
       for (int step = 1; step <= cfg.steps(); step++) {
@@ -122,10 +120,10 @@ public final class CaptionerTrainer {
             gc.backward(l);
             value = l.getFloat();
           }
-          if (!Float.isFinite(value) || !gradientsFinite(model)) {
+          if (!Float.isFinite(value) || !Gradients.finite(model.djlModel().getBlock())) {
             // A non-finite loss or gradient would poison the weights and Adam's moments for good, and a
             // gradient left in place would poison the next step too: drop this update and clear it.
-            zeroGradients(model);
+            Gradients.zero(model.djlModel().getBlock());
             if (++skipped > Math.max(10, cfg.steps() / 20)) {
               throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
                   + "; lower --lr (now " + cfg.learningRate() + ")");
@@ -186,27 +184,6 @@ public final class CaptionerTrainer {
       }
     }
     return sum / clips;
-  }
-
-  private static void zeroGradients(CaptionerModel model) {
-    for (var p : model.djlModel().getBlock().getParameters().values()) {
-      try (NDArray g = p.getArray().getGradient()) {
-        g.set(new NDIndex(":"), 0f);
-      }
-    }
-  }
-
-  private static boolean gradientsFinite(CaptionerModel model) {
-    // A sum is finite only if every element is. Every array made here is closed: the gradients live
-    // in the model's manager, so anything derived from them would otherwise stay until the end.
-    for (var p : model.djlModel().getBlock().getParameters().values()) {
-      try (NDArray g = p.getArray().getGradient(); NDArray sum = g.sum()) {
-        if (!Float.isFinite(sum.getFloat())) {
-          return false;
-        }
-      }
-    }
-    return true;
   }
 
   private static void requireSize(DatasetBatch batch, CaptionerConfig c) {
@@ -281,8 +258,7 @@ public final class CaptionerTrainer {
 
   private static ModelRef publish(CaptionerModel model, CaptionerTrainingConfig cfg, Registry registry, String parent,
       List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
-    Path dir = Files.createTempDirectory("ying-captioner-");
-    try {
+    return Publishing.staged("ying-captioner-", dir -> {
       model.save(dir);
       StringBuilder csv = new StringBuilder("step,loss,learning_rate,seconds,val_loss\n");
       for (double[] r : log) {
@@ -305,47 +281,9 @@ public final class CaptionerTrainer {
       extra.put("batch", cfg.batch());
       extra.put("learning_rate", cfg.learningRate());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
-          datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
+          Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-captioner: published " + ref + " to " + registry.root());
       return ref;
-    } finally {
-      try (var files = Files.list(dir)) {
-        files.forEach(f -> f.toFile().delete());
-      }
-      Files.deleteIfExists(dir);
-    }
-  }
-
-  /** The dataset's content hash from its manifest: what the checkpoint was trained on, exactly. */
-  static String datasetHash(Storage storage, String data) throws IOException {
-    JsonNode manifest = JSON.readTree(storage.readString(new DatasetLayout(data).manifest()));
-    return manifest.get("content_sha256").asText();
-  }
-
-  /** Cycling through a re-creatable sequence for as long as training wants batches. */
-  static final class Iterators {
-    private Iterators() {}
-
-    static <T> Iterator<T> endless(java.util.function.Supplier<Iterator<T>> fresh) {
-      return new Iterator<>() {
-        private Iterator<T> current = fresh.get();
-
-        @Override
-        public boolean hasNext() {
-          return true;
-        }
-
-        @Override
-        public T next() {
-          if (!current.hasNext()) {
-            current = fresh.get();
-            if (!current.hasNext()) {
-              throw new IllegalStateException("the training split is empty");
-            }
-          }
-          return current.next();
-        }
-      };
-    }
+    });
   }
 }

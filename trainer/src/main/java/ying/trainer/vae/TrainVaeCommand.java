@@ -1,0 +1,105 @@
+package ying.trainer.vae;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import ying.core.cli.SparkOptions;
+import ying.core.cli.YingCommand;
+import ying.core.io.Storage;
+import ying.core.registry.Registry;
+import ying.core.spark.HadoopConf;
+import ying.core.spark.Sessions;
+
+/** {@code ying train-vae}: trains the 3D causal VAE on dataset clips and publishes it. */
+@Command(name = "train-vae", mixinStandardHelpOptions = true,
+    description = {"Train the 3D causal VAE on a built dataset (train split; random windows of its clips), score",
+        "whole val clips (PSNR, SSIM, flicker), and publish a checkpoint (weights, training log and plots, manifest).",
+        "Runs as a Spark application; this version trains inside one task."})
+public final class TrainVaeCommand implements YingCommand {
+  @Option(names = "--data", required = true, paramLabel = "URI", description = "A dataset from build-dataset.")
+  String data;
+
+  @Option(names = "--registry", paramLabel = "URI", description = "Checkpoint registry. Default: models/ of this checkout.")
+  String registry;
+
+  @Option(names = "--init", paramLabel = "REF", description = "Fine-tune from this checkpoint (NAME[@VERSION]).")
+  String init;
+
+  @Option(names = "--name", defaultValue = "vae", description = "Model name in the registry. Default: ${DEFAULT-VALUE}.")
+  String name;
+
+  @Option(names = "--steps", defaultValue = "3000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--crop", defaultValue = "9x32x32", paramLabel = "FxHxW",
+      description = {"Training window: frames (1+4k) x height x width (multiples of 8), cut at random from each clip.",
+          "Default: ${DEFAULT-VALUE}."})
+  String crop;
+
+  @Option(names = "--lr", defaultValue = "0.0005", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--kl-weight", defaultValue = "0.0001",
+      description = "Weight of the KL term per latent value. Default: ${DEFAULT-VALUE}.")
+  float klWeight;
+
+  @Option(names = "--seed", defaultValue = "0",
+      description = "Initial weights, shuffling and crops. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--eval-clips", defaultValue = "32", description = "Whole val clips to score. Default: ${DEFAULT-VALUE}.")
+  int evalClips;
+
+  @Option(names = "--val-every", defaultValue = "250",
+      description = "Steps between val PSNR measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
+  int valEvery;
+
+  @Mixin SparkOptions spark;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    int[] window = parseCrop(crop);
+    VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
+        registry == null ? Registry.defaultRoot() : registry, init, null, name, steps, batch, window[0], window[1], window[2],
+        learningRate, warmup, klWeight, seed, evalClips, 10, valEvery,
+        "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    System.err.println("ying train-vae: " + cfg);
+    try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {
+      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
+      // One task trains; the executor reads shards and publishes, so the driver never holds the data.
+      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
+          .parallelize(List.of(0), 1)
+          .map(i -> {
+            VaeTrainer.Result r = VaeTrainer.train(cfg, hadoop.storage());
+            return r.ref() + " " + r.metrics();
+          })
+          .collect();
+      System.out.println("published " + result.get(0));
+      return 0;
+    }
+  }
+
+  /** {@code FxHxW} to {@code [frames, height, width]}. */
+  static int[] parseCrop(String text) {
+    String[] parts = text.trim().split("x");
+    if (parts.length != 3) {
+      throw new IllegalArgumentException("--crop wants FRAMESxHEIGHTxWIDTH such as 9x32x32, got '" + text + "'");
+    }
+    try {
+      return new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2])};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--crop wants FRAMESxHEIGHTxWIDTH such as 9x32x32, got '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package ying.trainer.vae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import ying.core.cli.Progress;
+import ying.core.dataset.DatasetBatch;
+import ying.core.dataset.DatasetLayout;
+import ying.core.dataset.ShardReader;
+import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
+import ying.core.report.Charts;
+import ying.core.video.VideoQuality;
+import ying.inference.vae.DiagonalGaussian;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
+import ying.inference.vae.VideoTensors;
+import ying.trainer.Batches;
+import ying.trainer.Gradients;
+import ying.trainer.Publishing;
+import ying.trainer.Schedules;
+
+/**
+ * Trains the 3D causal VAE on random windows of dataset clips (L1 reconstruction plus a small KL
+ * term, Adam, warm-up then cosine decay), tracks PSNR on a few whole val clips, measures the
+ * published metrics on whole val clips, and publishes a checkpoint with its log and plots.
+ */
+public final class VaeTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Whole val clips whose PSNR is tracked during training. */
+  private static final int VAL_TRACK_CLIPS = 4;
+  /** ... and frames of each: enough to see the temporal path, cheap enough to measure often. */
+  private static final int VAL_TRACK_FRAMES = 17;
+  static final String LOG_HEADER = "step,loss,l1,kl,train_psnr_db,learning_rate,seconds,val_psnr_db";
+
+  private VaeTrainer() {}
+
+  /** What a run produced: the published ref and its metrics. */
+  public record Result(ModelRef ref, Map<String, Object> metrics) {}
+
+  public static Result train(VaeTrainingConfig cfg, Storage storage) throws IOException {
+    Registry registry = new Registry(storage, cfg.registry());
+    String parent = null;
+    VaeModel model;
+    if (cfg.init() != null) {
+      try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
+        model = VaeModel.load(init);
+        parent = init.ref().toString();
+      }
+    } else {
+      model = VaeModel.create(cfg.architecture() == null ? VaeConfig.defaults() : cfg.architecture(), cfg.seed());
+    }
+    try (model) {
+      requireCrop(cfg, model.config());
+      // A dataset built without a val split is tracked and scored on its training clips; the manifest says so.
+      String split = new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, 1, -1, 1).iterator().hasNext()
+          ? DatasetLayout.VAL : DatasetLayout.TRAIN;
+      List<double[]> log = fit(model, cfg, storage, split);
+      // The checkpoint stores float16; the metrics describe exactly what is published.
+      model.roundToStoredPrecision();
+      VaeEvaluation.Result eval = VaeEvaluation.run(model, storage, cfg.data(), split, cfg.evalClips(),
+          "train-vae eval");
+      System.err.println("train-vae: " + split + " " + eval);
+      Map<String, Object> metrics = new LinkedHashMap<>(eval.toMap());
+      metrics.put("eval_split", split);
+      metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
+      return new Result(publish(model, cfg, registry, parent, log, metrics, storage), metrics);
+    }
+  }
+
+  private static void requireCrop(VaeTrainingConfig cfg, VaeConfig c) {
+    c.latentFrames(cfg.cropFrames());
+    int f = c.spatialFactor();
+    if (cfg.cropHeight() % f != 0 || cfg.cropWidth() % f != 0) {
+      throw new IllegalArgumentException("crop height and width must be multiples of " + f + ", got "
+          + cfg.cropHeight() + "x" + cfg.cropWidth());
+    }
+  }
+
+  /**
+   * Tracks PSNR on clips of {@code evalSplit}. Returns the log rows {@code [step, loss, l1, kl, train PSNR, learning rate, seconds, val PSNR]}
+   * (val PSNR NaN where it was not measured).
+   */
+  static List<double[]> fit(VaeModel model, VaeTrainingConfig cfg, Storage storage, String evalSplit) {
+    Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
+    DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l1Loss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1f).build());
+    Random rng = new Random(cfg.seed());
+    List<double[]> log = new ArrayList<>();
+    Progress progress = new Progress("train-vae", "steps", cfg.steps());
+    List<DatasetBatch> val = valClips(cfg, storage, evalSplit);
+    long t0 = System.nanoTime();
+    double smoothed = Double.NaN;
+    int skipped = 0;
+    try (Trainer trainer = model.djlModel().newTrainer(tc)) {
+      // Buckets of clips shorter or smaller than the crop are skipped, not padded.
+      Iterator<DatasetBatch> batches = Batches.endless(() -> Batches.filter(
+          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
+              .iterator(), b -> VaeCrops.fits(b, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth())),
+          "no training clip of " + cfg.data() + " holds a crop of " + cfg.cropFrames() + "x" + cfg.cropHeight() + "x"
+              + cfg.cropWidth() + " (frames x height x width); pass a smaller --crop");
+      for (int step = 1; step <= cfg.steps(); step++) {
+        DatasetBatch batch = batches.next();
+        byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
+        try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+          NDArray video = VideoTensors.fromBytes(scope, crops, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth());
+          // Weights as arrays, not Numbers: DJL 0.33 frees a scalar operand before backward needs it.
+          NDArray klScale = scope.create(cfg.klWeight());
+          float loss;
+          float l1Value;
+          float klValue;
+          float mse;
+          try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDList out = trainer.forward(new NDList(video)); // [reconstruction, mean, logVar]
+            NDArray error = out.get(0).sub(video);
+            NDArray l1 = error.abs().mean();
+            // KL per latent value, so the weight does not depend on the crop size.
+            NDArray kl = new DiagonalGaussian(out.get(1), out.get(2)).kl().sum()
+                .div(scope.create((float) out.get(1).getShape().size()));
+            NDArray total = l1.add(kl.mul(klScale));
+            gc.backward(total);
+            loss = total.getFloat();
+            l1Value = l1.getFloat();
+            klValue = kl.getFloat();
+            mse = error.square().mean().getFloat();
+          }
+          if (!Float.isFinite(loss) || !Gradients.finite(model.djlModel().getBlock())) {
+            // A non-finite update would poison the weights and Adam's moments for good: drop it.
+            Gradients.zero(model.djlModel().getBlock());
+            if (++skipped > Math.max(10, cfg.steps() / 20)) {
+              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
+                  + "; lower --lr (now " + cfg.learningRate() + ")");
+            }
+            System.err.printf(Locale.ROOT, "train-vae: step %d dropped: non-finite %s%n", step,
+                Float.isFinite(loss) ? "gradient" : "loss");
+            continue;
+          }
+          trainer.step();
+          smoothed = Double.isNaN(smoothed) ? loss : 0.95 * smoothed + 0.05 * loss;
+          // Pixels span [-1, 1], a range of 2.
+          double psnr = 10 * Math.log10(4.0 / Math.max(mse, 1e-10));
+          if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
+            boolean measure = !val.isEmpty() && (step % cfg.valEvery() == 0 || step == cfg.steps());
+            double valPsnr = measure ? valPsnr(model, val) : Double.NaN;
+            if (measure) {
+              System.err.printf(Locale.ROOT, "train-vae: step %d, loss %.5f (smoothed %.5f), L1 %.4f, KL %.3f, "
+                  + "train PSNR %.2f dB, val PSNR %.2f dB%n", step, loss, smoothed, l1Value, klValue, psnr, valPsnr);
+            }
+            log.add(new double[] {step, loss, l1Value, klValue, psnr, schedule.getNewValue(step),
+                (System.nanoTime() - t0) / 1e9, valPsnr});
+          }
+          progress.update(step);
+        }
+      }
+    }
+    System.err.printf(Locale.ROOT, "train-vae: %d steps in %.0f s, smoothed loss %.5f, %d non-finite steps skipped%n",
+        cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
+    return log;
+  }
+
+  /** A fixed handful of whole val clips (their first 17 frames) whose PSNR is tracked during training. */
+  private static List<DatasetBatch> valClips(VaeTrainingConfig cfg, Storage storage, String split) {
+    List<DatasetBatch> out = new ArrayList<>();
+    for (DatasetBatch batch : new ShardReader(storage, cfg.data(), split, null, 1, -1, 1)) {
+      out.add(batch);
+      if (out.size() >= VAL_TRACK_CLIPS) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  private static double valPsnr(VaeModel model, List<DatasetBatch> val) {
+    VideoQuality quality = new VideoQuality();
+    for (DatasetBatch clip : val) {
+      VaeEvaluation.reconstruct(model, clip, VAL_TRACK_FRAMES, quality);
+    }
+    return quality.report().psnr();
+  }
+
+  private static ModelRef publish(VaeModel model, VaeTrainingConfig cfg, Registry registry, String parent,
+      List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+    return Publishing.staged("ying-vae-", dir -> {
+      model.save(dir);
+      StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
+      for (double[] r : log) {
+        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.5f,%.3f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
+            r[4], r[5], r[6], Double.isNaN(r[7]) ? "" : String.format(Locale.ROOT, "%.3f", r[7])));
+      }
+      Files.writeString(dir.resolve("training_log.csv"), csv);
+      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[7])).toList();
+      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
+      Files.write(dir.resolve("training.png"), Charts.png(List.of(
+          new Charts.Series("L1 loss", "step", List.of("train"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[2]).toArray())),
+          new Charts.Series("PSNR (dB)", "step", List.of("train crops", "val clips"),
+              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
+              List.of(log.stream().mapToDouble(r -> r[4]).toArray(), measured.stream().mapToDouble(r -> r[7]).toArray())),
+          new Charts.Series("KL per latent value", "step", List.of("train"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[3]).toArray())),
+          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[5]).toArray()))), 2));
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("command", cfg.command());
+      extra.put("seed", cfg.seed());
+      extra.put("steps", cfg.steps());
+      extra.put("batch", cfg.batch());
+      extra.put("crop", cfg.cropFrames() + "x" + cfg.cropHeight() + "x" + cfg.cropWidth());
+      extra.put("learning_rate", cfg.learningRate());
+      extra.put("kl_weight", cfg.klWeight());
+      ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
+          Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
+      System.err.println("train-vae: published " + ref + " to " + registry.root());
+      return ref;
+    });
+  }
+}

@@ -1,0 +1,36 @@
+package ying.trainer.vae;
+
+import java.io.Serializable;
+import ying.inference.vae.VaeConfig;
+
+/**
+ * One VAE training run: data, where to publish, what to start from, the crops it learns on and the
+ * schedule.
+ *
+ * @param init a checkpoint ref to fine-tune from, or null to start fresh
+ * @param architecture the network to start fresh with; null for {@link VaeConfig#defaults()}
+ * @param cropFrames, cropHeight, cropWidth the random window cut from each clip per step: the VAE is
+ *     convolutional, so it learns from small windows what it then applies to whole clips, at a
+ *     fraction of a whole clip's cost
+ * @param klWeight weight of the KL term, per latent value, against the L1 loss per pixel value
+ * @param evalClips how many whole val clips the published metrics are measured on
+ * @param valEvery steps between val PSNR measurements (a multiple of logEvery)
+ */
+public record VaeTrainingConfig(String data, String registry, String init, VaeConfig architecture, String name, int steps, int batch,
+    int cropFrames, int cropHeight, int cropWidth, float learningRate, int warmupSteps, float klWeight, long seed,
+    int evalClips, int logEvery, int valEvery, String command) implements Serializable {
+
+  public VaeTrainingConfig {
+    if (steps < 1 || batch < 1 || !(learningRate > 0) || !(klWeight >= 0) || evalClips < 1) {
+      throw new IllegalArgumentException("steps, batch, learning rate and eval clips must be positive, the KL weight"
+          + " not negative");
+    }
+    if (cropFrames < 1 || cropHeight < 1 || cropWidth < 1) {
+      throw new IllegalArgumentException("bad crop " + cropFrames + "x" + cropHeight + "x" + cropWidth);
+    }
+    if (logEvery < 1 || valEvery < logEvery || valEvery % logEvery != 0) {
+      throw new IllegalArgumentException("val-every (" + valEvery + ") must be a multiple of the log interval ("
+          + logEvery + ")");
+    }
+  }
+}

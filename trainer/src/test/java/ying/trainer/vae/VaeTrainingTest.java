@@ -1,0 +1,115 @@
+package ying.trainer.vae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.core.cli.Main;
+import ying.core.dataset.DatasetBatch;
+import ying.core.dataset.DatasetLayout;
+import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
+
+/** Real DJL training of a narrow VAE on a tiny synthetic dataset: it learns, publishes, and scores the same on reload. */
+class VaeTrainingTest {
+  @TempDir static Path dir;
+  static String data;
+
+  /** The default layout (8x space, 4x time, 16 latent channels), narrow enough to train in a test. */
+  static final VaeConfig NARROW = new VaeConfig(3, 16, 8, List.of(16, 16, 16), List.of(true, true, false), 1, 3, 4,
+      1e-6f, -30f, 20f);
+
+  @BeforeAll
+  static void tinyDataset() {
+    Path synth = dir.resolve("synth");
+    assertEquals(0, Main.run("synth", "--count", "3", "--seed", "8", "--out", synth.toString(), "--min-scene-s", "2.5",
+        "--max-scene-s", "4", "--max-scenes", "2", "--master", "local[2]"));
+    data = dir.resolve("dataset").toString();
+    assertEquals(0, Main.run("build-dataset", "--clips", synth.resolve("labels").toString(), "--out", data,
+        "--val-fraction", "0", "--disable-filter", "static", "--master", "local[2]"));
+  }
+
+  @Test
+  void learnsPublishesAndTheCheckpointScoresAsItsManifestSays() throws Exception {
+    String registry = dir.resolve("models").toString();
+    VaeTrainingConfig cfg = new VaeTrainingConfig(data, registry, null, NARROW, "vae", 60, 2, 5, 16, 16, 3e-3f, 5,
+        1e-4f, 3, 3, 2, 20, "test");
+    VaeTrainer.Result result = VaeTrainer.train(cfg, Storage.local());
+    assertEquals(new ModelRef("vae", "1"), result.ref());
+    try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(ModelRef.parse("vae"))) {
+      List<String> log = Files.readAllLines(ckpt.file("training_log.csv"));
+      assertEquals(VaeTrainer.LOG_HEADER, log.get(0));
+      double first = meanL1(log.subList(1, 4));
+      double last = meanL1(log.subList(log.size() - 3, log.size()));
+      assertTrue(last < first * 0.6, "L1 fell from " + first + " to " + last);
+      assertTrue(log.stream().skip(1).anyMatch(l -> !l.endsWith(",")), "val PSNR was measured during training");
+      assertTrue(Files.size(ckpt.file("training.png")) > 1000);
+      JsonNode manifest = ckpt.manifest();
+      assertEquals("test", manifest.get("command").asText());
+      assertEquals("train", manifest.get("metrics").get("eval_split").asText(), "no val split: scored on train");
+      assertEquals(3, manifest.get("metrics").get("clips").asInt());
+      double psnr = manifest.get("metrics").get("psnr_db").asDouble();
+      assertTrue(psnr > 10 && psnr < 60, "PSNR " + psnr);
+      try (VaeModel vae = VaeModel.load(ckpt)) {
+        assertEquals(NARROW, vae.config());
+        VaeEvaluation.Result again = VaeEvaluation.run(vae, Storage.local(), data, DatasetLayout.TRAIN, 3, "test");
+        assertEquals(psnr, Math.round(again.quality().psnr() * 100) / 100.0, 1e-9,
+            "the published metrics describe the published (float16) weights");
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.run("eval-vae", "--data", data, "--registry", registry, "--split", "train", "--clips", "1",
+          "--master", "local[1]"));
+    } finally {
+      System.setOut(saved);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("eval-vae vae@1") && printed.contains("PSNR") && printed.contains("SSIM"), printed);
+  }
+
+  @Test
+  void cropsAreWindowsOfTheClipsMirroredOrNot() {
+    int t = 6;
+    int h = 4;
+    int w = 5;
+    byte[] pixels = new byte[2 * t * h * w * 3];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (byte) i;
+    }
+    DatasetBatch batch = new DatasetBatch(List.of("a", "b"), List.of("x", "y"), t, h, w, pixels);
+    byte[] crops = VaeCrops.cut(batch, 5, 2, 3, new Random(1));
+    assertEquals(2 * 5 * 2 * 3 * 3, crops.length);
+    // Each crop row is a run of consecutive source pixels, forwards or backwards (mirrored).
+    for (int row = 0; row < crops.length / 9; row++) {
+      int a = crops[row * 9] & 0xff;
+      int b = crops[row * 9 + 3] & 0xff;
+      int c = crops[row * 9 + 6] & 0xff;
+      assertTrue((b - a == 3 && c - b == 3) || (a - b == 3 && b - c == 3), "row " + row + ": " + a + " " + b + " " + c);
+    }
+    assertThrows(IllegalArgumentException.class, () -> VaeCrops.cut(batch, 7, 2, 3, new Random(1)));
+    assertThrows(IllegalArgumentException.class, () -> TrainVaeCommand.parseCrop("9x32"));
+    assertEquals(List.of(9, 32, 48), java.util.Arrays.stream(TrainVaeCommand.parseCrop("9x32x48")).boxed().toList());
+  }
+
+  private static double meanL1(List<String> rows) {
+    return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).average().orElseThrow();
+  }
+}
