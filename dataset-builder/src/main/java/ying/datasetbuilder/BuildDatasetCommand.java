@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
+import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
 
 /** {@code ying build-dataset}: a clip table to filtered, bucketed, sharded training data. */
@@ -67,6 +68,14 @@ public final class BuildDatasetCommand implements YingCommand {
   @Option(names = "--shard-mb", description = "Target shard size in MiB. Default: 256.")
   Long shardMb;
 
+  @Option(names = "--vae", paramLabel = "REF",
+      description = {"Also write each clip's latents with this VAE checkpoint (NAME[@VERSION] in --registry), so",
+          "DiT training never decodes pixels."})
+  String vae;
+
+  @Option(names = "--registry", paramLabel = "URI", description = "Registry of --vae. Default: models/ of this checkout.")
+  String registry;
+
   @Option(names = "--overwrite", description = "Replace a finished dataset at OUT.")
   boolean overwrite;
 
@@ -97,7 +106,9 @@ public final class BuildDatasetCommand implements YingCommand {
     BuildConfig config = config();
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
-      DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, overwrite,
+      DatasetWriter.Latents latents = vae == null ? null
+          : new DatasetWriter.Latents(registry == null ? Registry.defaultRoot() : registry, vae);
+      DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, latents, overwrite,
           "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       System.out.printf("built %d clips of %d (train %d, val %d); %d errors, %d near-duplicates dropped%n"
           + "  shards:   %s/split=*/bucket=*/%n  report:   %s/_report.json, _report.png%n"

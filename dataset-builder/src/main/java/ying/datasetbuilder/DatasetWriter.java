@@ -14,6 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
+import ying.core.registry.ModelRef;
 import ying.core.spark.FaultInjection;
 import ying.core.spark.HadoopConf;
 import ying.core.spark.SparkProgress;
@@ -29,18 +30,30 @@ public final class DatasetWriter {
   /** What a finished build reports back. */
   public record Summary(String out, long input, long written, long train, long val, long errors, long duplicates) {}
 
+  /** Which VAE writes latents: a registry and a ref in it (NAME[@VERSION]). */
+  public record Latents(String registry, String ref) {}
+
   public static Summary build(SparkSession spark, String clips, String out, BuildConfig config, boolean overwrite,
       String command) throws IOException {
+    return build(spark, clips, out, config, null, overwrite, command);
+  }
+
+  /** As above; with {@code latents} non-null each row also carries its clip's VAE latents. */
+  public static Summary build(SparkSession spark, String clips, String out, BuildConfig config, Latents latents,
+      boolean overwrite, String command) throws IOException {
     Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
     DatasetLayout layout = new DatasetLayout(out);
     String clipsUri = Storage.normalise(clips);
+    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    // Checked before anything is written: a bad --vae must not leave a half-built dataset behind.
+    ModelRef vae = latents == null ? null
+        : VaeLatents.resolve(hadoop, latents.registry(), latents.ref(), config.buckets());
     prepare(storage, layout, overwrite);
 
     Dataset<Row> table = spark.read().parquet(clipsUri);
     String snapshot = DatasetManifest.snapshot(storage, clipsUri);
     long videos = DatasetBuild.clipColumns(table).select("video_uri").distinct().count();
     int partitions = (int) Math.max(1, Math.min(videos, 4L * spark.sparkContext().defaultParallelism()));
-    HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
     try {
       long clipCount;
@@ -56,7 +69,12 @@ public final class DatasetWriter {
           : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
       long duplicateCount = duplicates.count();
       Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates, clipsUri, snapshot);
-      writeShards(spark, rows, layout, config);
+      // Counted before the latents join: counting after would run the VAE over every clip twice.
+      long rowCount = rows.count();
+      if (vae != null) {
+        rows = VaeLatents.add(rows, latents.registry(), vae, hadoop);
+      }
+      writeShards(spark, rows, rowCount, layout, config);
       DatasetBuild.errorRows(processed).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.errors());
 
       List<Row> counts = spark.read().parquet(layout.root()).groupBy("split", "bucket").count()
@@ -69,6 +87,13 @@ public final class DatasetWriter {
       }
       Map<String, Object> manifest = DatasetManifest.build(command, clipsUri, snapshot, config, counts, report,
           DatasetManifest.fileHashes(spark, storage, layout));
+      if (vae != null) {
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("ref", vae.toString());
+        v.put("registry", latents.registry());
+        v.put("latents", "posterior mean, float16 little-endian, [C, 1+k, H/8, W/8] (column latent_shape)");
+        manifest.put("vae", v);
+      }
       storage.writeStringAtomically(layout.manifest(), DatasetManifest.JSON.writeValueAsString(manifest));
       @SuppressWarnings("unchecked")
       Map<String, Object> rowCounts = (Map<String, Object>) manifest.get("rows");
@@ -101,10 +126,10 @@ public final class DatasetWriter {
    * rows that fit the target. The fault hook sits right before the write, so an injected failure
    * kills a task attempt mid-write.
    */
-  static void writeShards(SparkSession spark, Dataset<Row> rows, DatasetLayout layout, BuildConfig config) {
+  static void writeShards(SparkSession spark, Dataset<Row> rows, long count, DatasetLayout layout,
+      BuildConfig config) {
     int largest = config.buckets().stream().mapToInt(Bucket::bytes).max().orElse(1);
     long perShard = Math.max(1, config.shardTargetBytes() / largest);
-    long count = rows.count();
     int shards = (int) Math.max(1, Math.min(100_000, (count + perShard - 1) / perShard));
     FaultInjection.guard(rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))).write()
         .mode(SaveMode.Overwrite)
