@@ -11,8 +11,8 @@ run_bench() {
   local jar
   jar="$(ls bench/target/ying-bench-*.jar 2>/dev/null | head -n 1 || true)"
   if [ -z "$jar" ] || [ ! -f bench/target/classpath.txt ] \
-      || [ -n "$(find core/src captioner/src dataset-builder/src bench/src core/pom.xml captioner/pom.xml \
-          dataset-builder/pom.xml bench/pom.xml pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
+      || [ -n "$(find core/src captioner/src dataset-builder/src inference/src bench/src core/pom.xml captioner/pom.xml \
+          dataset-builder/pom.xml inference/pom.xml bench/pom.xml pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     echo "bench: building the bench jar and what it uses (mvn package -DskipTests)..." >&2
     mvn -q -B -pl bench -am package -DskipTests >&2
     jar="$(ls bench/target/ying-bench-*.jar | head -n 1)"
