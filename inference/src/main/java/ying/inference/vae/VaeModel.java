@@ -112,6 +112,48 @@ public final class VaeModel implements AutoCloseable {
     return network.decodeInChunks(new ParameterStore(latents.getManager(), false), latents, chunkLatentFrames);
   }
 
+  /**
+   * As {@link #decode}, in overlapping spatial tiles of {@code tile x tile} latent cells blended
+   * linearly across {@code overlap} cells, so peak memory follows the tile, not the frame. Tiles see
+   * less context than the whole frame (and GroupNorm statistics of their own part), so the result
+   * approximates a whole decode rather than equalling it; a tile at least as large as the latents
+   * is exactly a whole decode.
+   */
+  public NDArray decodeTiled(NDArray latents, int chunkLatentFrames, int tile, int overlap) {
+    Shape s = latents.getShape(); // [B, C, t, h, w]
+    if (tile < 1 || overlap < 0 || overlap >= tile) {
+      throw new IllegalArgumentException("tiles need 0 <= overlap < tile, got tile " + tile + ", overlap " + overlap);
+    }
+    int h = Math.toIntExact(s.get(3));
+    int w = Math.toIntExact(s.get(4));
+    if (tile >= h && tile >= w) {
+      return decode(latents, chunkLatentFrames);
+    }
+    int f = config().spatialFactor();
+    int[] ys = TileBlend.starts(h, tile, overlap);
+    int[] xs = TileBlend.starts(w, tile, overlap);
+    TileBlend blend = null;
+    NDManager owner = latents.getManager();
+    for (int y0 : ys) {
+      for (int x0 : xs) {
+        int th = Math.min(tile, h - y0);
+        int tw = Math.min(tile, w - x0);
+        try (NDManager scope = owner.newSubManager()) {
+          NDArray part = latents.get(":, :, :, " + y0 + ":" + (y0 + th) + ", " + x0 + ":" + (x0 + tw));
+          part.attach(scope);
+          NDArray video = decode(part, chunkLatentFrames); // [B, 3, T, f*th, f*tw]
+          Shape v = video.getShape();
+          if (blend == null) {
+            blend = new TileBlend(v.get(0), v.get(1), v.get(2), (long) f * h, (long) f * w);
+          }
+          blend.add(video.toFloatArray(), f * y0, f * x0, f * th, f * tw, f * overlap, y0 > 0, y0 + th < h, x0 > 0,
+              x0 + tw < w);
+        }
+      }
+    }
+    return owner.create(blend.result(), blend.shape());
+  }
+
   @Override
   public void close() {
     model.close();
