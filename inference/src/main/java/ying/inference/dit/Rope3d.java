@@ -12,6 +12,9 @@ import ai.djl.ndarray.types.Shape;
  * relative positions only. Text tokens are not rotated.
  */
 public final class Rope3d {
+  /** Where the tables travel in a forward pass's params. */
+  public static final String PARAM = "rope3d";
+
   private final int headDim;
   private final double base;
   private final int[] axisDims;
@@ -78,6 +81,18 @@ public final class Rope3d {
     }
     return new Tables(manager.create(cos, new Shape(n, headDim)), manager.create(sin, new Shape(n, headDim)),
         manager.create(rotate, new Shape(headDim, headDim)));
+  }
+
+  /** The tables in a forward pass's params, or null. */
+  static Tables of(ai.djl.util.PairList<String, Object> params) {
+    return params == null ? null : (Tables) params.get(PARAM);
+  }
+
+  /** Params that carry {@code tables} through a forward pass. */
+  public static ai.djl.util.PairList<String, Object> params(Tables tables) {
+    ai.djl.util.PairList<String, Object> p = new ai.djl.util.PairList<>();
+    p.add(PARAM, tables);
+    return p;
   }
 
   /** Rotates queries or keys {@code [B, heads, N, D]} of N video tokens. */
