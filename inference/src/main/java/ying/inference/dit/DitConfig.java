@@ -1,0 +1,52 @@
+package ying.inference.dit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Serializable;
+
+/**
+ * The expert DiT's shape, written into the checkpoint manifest and read back to rebuild it.
+ *
+ * @param latentChannels channels of the VAE's latents (what the DiT predicts)
+ * @param inputChannels channels it reads: the latents, plus the first frame's latents for image-to-video
+ * @param patch latent cells per token side (2: 2x2 patches, as CogVideoX)
+ * @param dim token width; heads x head size
+ * @param textLayers, textTokens the text encoder's depth and longest caption in tokens
+ * @param vocabSize the caption tokenizer's size
+ */
+public record DitConfig(int latentChannels, int inputChannels, int patch, int dim, int heads, int layers,
+    int textLayers, int textTokens, int vocabSize, int timeFrequencies) implements Serializable {
+
+  public DitConfig {
+    if (dim % heads != 0 || (dim / heads) % 2 != 0 || dim / heads < 6) {
+      throw new IllegalArgumentException("width " + dim + " must split into " + heads + " heads of an even size >= 6");
+    }
+    if (inputChannels != latentChannels && inputChannels != 2 * latentChannels) {
+      throw new IllegalArgumentException("input channels are the latents' (text-to-video) or twice that"
+          + " (image-to-video), got " + inputChannels + " for " + latentChannels);
+    }
+    if (patch < 1 || layers < 1 || textLayers < 0 || textTokens < 2 || vocabSize < 2) {
+      throw new IllegalArgumentException("bad DiT config " + patch + "/" + layers + "/" + textLayers + "/" + textTokens
+          + "/" + vocabSize);
+    }
+  }
+
+  public boolean imageToVideo() {
+    return inputChannels == 2 * latentChannels;
+  }
+
+  public JsonNode toJson(ObjectMapper json) {
+    ObjectNode n = json.createObjectNode();
+    n.put("latent_channels", latentChannels).put("input_channels", inputChannels).put("patch", patch)
+        .put("dim", dim).put("heads", heads).put("layers", layers).put("text_layers", textLayers)
+        .put("text_tokens", textTokens).put("vocab_size", vocabSize).put("time_frequencies", timeFrequencies);
+    return n;
+  }
+
+  public static DitConfig fromJson(JsonNode n) {
+    return new DitConfig(n.get("latent_channels").asInt(), n.get("input_channels").asInt(), n.get("patch").asInt(),
+        n.get("dim").asInt(), n.get("heads").asInt(), n.get("layers").asInt(), n.get("text_layers").asInt(),
+        n.get("text_tokens").asInt(), n.get("vocab_size").asInt(), n.get("time_frequencies").asInt());
+  }
+}
