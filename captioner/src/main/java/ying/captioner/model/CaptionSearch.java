@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import ying.core.text.Tokenizer;
 
 /**
  * Greedy and beam decoding over any next-token model, so Ying's captioner and an external one

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
+import ying.core.text.Tokenizer;
 
 /**
  * A captioner ready to use: the network, its tokenizer and its config, with greedy and beam

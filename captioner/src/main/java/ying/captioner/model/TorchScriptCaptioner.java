@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import ying.core.text.Tokenizer;
 
 /**
  * An external captioner exported to TorchScript, so users can plug in a model of any size. The

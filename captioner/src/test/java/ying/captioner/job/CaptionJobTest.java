@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.captioner.model.CaptionerConfig;
 import ying.captioner.model.CaptionerModel;
-import ying.captioner.model.Tokenizer;
+import ying.core.text.Tokenizer;
 import ying.core.cli.Main;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ying.core.text.Tokenizer;
 
 /** The captioner network's shapes, causality and persistence, with and without the conv stem. */
 class VideoCaptionerTest {

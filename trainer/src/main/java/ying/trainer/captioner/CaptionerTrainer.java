@@ -28,7 +28,7 @@ import ying.captioner.model.Caption;
 import ying.captioner.model.CaptionerConfig;
 import ying.captioner.model.CaptionerModel;
 import ying.captioner.model.FrameSampler;
-import ying.captioner.model.Tokenizer;
+import ying.core.text.Tokenizer;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;

@@ -1,4 +1,4 @@
-package ying.captioner.model;
+package ying.core.text;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Word-level tokenizer built from the training captions: lower-cased words and punctuation marks,
- * plus pad, begin, end and unknown. Saved beside the weights, since the ids mean nothing without it.
+ * Word-level tokenizer built from training captions: lower-cased words and punctuation marks, plus
+ * pad, begin, end and unknown (so words no caption used still encode). Shared by the captioner and
+ * the DiT's text encoder; saved beside the weights, since the ids mean nothing without it.
  */
 public final class Tokenizer {
   public static final int PAD = 0;
