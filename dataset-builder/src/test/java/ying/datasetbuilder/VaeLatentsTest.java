@@ -50,7 +50,7 @@ class VaeLatentsTest {
   void rowsCarryTheLatentsOfTheirFramesAndTheManifestNamesTheVae() throws Exception {
     Path out = dir.resolve("with-latents");
     assertEquals(0, Main.run("build-dataset", "--clips", labels.toString(), "--out", out.toString(), "--vae", "vae",
-        "--registry", registry, "--disable-filter", "static", "--master", "local[2]"));
+        "--registry", registry, "--disable-filter", "static", "--val-fraction", "0", "--master", "local[2]"));
     SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
     List<Row> rows;
     try {
@@ -83,6 +83,18 @@ class VaeLatentsTest {
         }
       }
     }
+    // Trainers read the latents through the shard reader, batched like the frames.
+    int batches = 0;
+    for (ying.core.dataset.DatasetBatch b : new ying.core.dataset.ShardReader(Storage.local(), out.toString(),
+        ying.core.dataset.DatasetLayout.TRAIN, null, 4, -1, 1)) {
+      assertTrue(b.hasLatents());
+      assertEquals(16, b.latentShape()[0]);
+      assertEquals(1 + (b.frames() - 1) / 4, b.latentShape()[1]);
+      assertEquals(b.size() * 2 * java.util.Arrays.stream(b.latentShape()).reduce(1, (x, y) -> x * y),
+          b.latents().length);
+      batches++;
+    }
+    assertTrue(batches > 0);
     JsonNode manifest = new ObjectMapper().readTree(out.resolve("_manifest.json").toFile());
     assertEquals("vae@1", manifest.get("vae").get("ref").asText());
   }

@@ -81,7 +81,8 @@ public final class ShardReader implements Iterable<DatasetBatch> {
     return new BatchIterator(shardsByBucket());
   }
 
-  private record Row(String clipId, String caption, int frames, int height, int width, byte[] pixels) {}
+  private record Row(String clipId, String caption, int frames, int height, int width, byte[] pixels, byte[] latents,
+      int[] latentShape) {}
 
   private final class BatchIterator implements Iterator<DatasetBatch> {
     private final Iterator<List<String>> buckets;
@@ -152,9 +153,22 @@ public final class ShardReader implements Iterable<DatasetBatch> {
           reader = null;
           continue;
         }
+        boolean latents = g.getType().containsField("latents");
         window.add(new Row(g.getString("clip_id", 0), g.getString("caption", 0), g.getInteger("num_frames", 0),
-            g.getInteger("height", 0), g.getInteger("width", 0), g.getBinary("frames", 0).getBytes()));
+            g.getInteger("height", 0), g.getInteger("width", 0), g.getBinary("frames", 0).getBytes(),
+            latents ? g.getBinary("latents", 0).getBytes() : null, latents ? intList(g, "latent_shape") : null));
       }
+    }
+
+    /** A Parquet LIST of int32 as Spark writes it: {@code group (LIST) { repeated group list { int32 element } }}. */
+    private static int[] intList(Group g, String field) {
+      Group list = g.getGroup(field, 0);
+      int n = list.getFieldRepetitionCount("list");
+      int[] out = new int[n];
+      for (int i = 0; i < n; i++) {
+        out[i] = list.getGroup("list", i).getInteger("element", 0);
+      }
+      return out;
     }
 
     private DatasetBatch take() {
@@ -169,8 +183,18 @@ public final class ShardReader implements Iterable<DatasetBatch> {
       byte[] pixels = new byte[clipBytes * n];
       List<String> ids = new ArrayList<>(n);
       List<String> captions = new ArrayList<>(n);
+      boolean withLatents = first.latents() != null;
+      int latentBytes = withLatents ? first.latents().length : 0;
+      byte[] latents = withLatents ? new byte[latentBytes * n] : null;
       for (int i = 0; i < n; i++) {
         Row r = rows.get(i);
+        if (withLatents) {
+          if (r.latents() == null || r.latents().length != latentBytes) {
+            throw new IllegalStateException("clip " + r.clipId() + " has latents of another shape than its bucket's;"
+                + " the dataset is damaged");
+          }
+          System.arraycopy(r.latents(), 0, latents, i * latentBytes, latentBytes);
+        }
         if (r.pixels().length != clipBytes) {
           throw new IllegalStateException("clip " + r.clipId() + " has " + r.pixels().length + " bytes, its bucket "
               + clipBytes + "; the dataset is damaged");
@@ -179,7 +203,8 @@ public final class ShardReader implements Iterable<DatasetBatch> {
         ids.add(r.clipId());
         captions.add(r.caption());
       }
-      return new DatasetBatch(ids, captions, first.frames(), first.height(), first.width(), pixels);
+      return new DatasetBatch(ids, captions, first.frames(), first.height(), first.width(), pixels, latents,
+          withLatents ? first.latentShape() : null);
     }
   }
 }
