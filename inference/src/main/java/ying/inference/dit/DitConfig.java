@@ -14,9 +14,11 @@ import java.io.Serializable;
  * @param dim token width; heads x head size
  * @param textLayers, textTokens the text encoder's depth and longest caption in tokens
  * @param vocabSize the caption tokenizer's size
+ * @param latentScale what VAE latents are multiplied by before the DiT sees them (1 / their spread,
+ *     so the signal has unit variance like the noise; CogVideoX's "scaling factor")
  */
 public record DitConfig(int latentChannels, int inputChannels, int patch, int dim, int heads, int layers,
-    int textLayers, int textTokens, int vocabSize, int timeFrequencies) implements Serializable {
+    int textLayers, int textTokens, int vocabSize, int timeFrequencies, float latentScale) implements Serializable {
 
   public DitConfig {
     if (dim % heads != 0 || (dim / heads) % 2 != 0 || dim / heads < 6) {
@@ -26,10 +28,15 @@ public record DitConfig(int latentChannels, int inputChannels, int patch, int di
       throw new IllegalArgumentException("input channels are the latents' (text-to-video) or twice that"
           + " (image-to-video), got " + inputChannels + " for " + latentChannels);
     }
-    if (patch < 1 || layers < 1 || textLayers < 0 || textTokens < 2 || vocabSize < 2) {
+    if (!(latentScale > 0) || patch < 1 || layers < 1 || textLayers < 0 || textTokens < 2 || vocabSize < 2) {
       throw new IllegalArgumentException("bad DiT config " + patch + "/" + layers + "/" + textLayers + "/" + textTokens
           + "/" + vocabSize);
     }
+  }
+
+  /** Sized for training on two CPU cores: 4 blocks of width 128 (2 heads of 64, as CogVideoX's head size). */
+  public static DitConfig defaults(int vocabSize, boolean imageToVideo, float latentScale) {
+    return new DitConfig(16, imageToVideo ? 32 : 16, 2, 128, 2, 4, 2, 48, vocabSize, 128, latentScale);
   }
 
   public boolean imageToVideo() {
@@ -40,13 +47,15 @@ public record DitConfig(int latentChannels, int inputChannels, int patch, int di
     ObjectNode n = json.createObjectNode();
     n.put("latent_channels", latentChannels).put("input_channels", inputChannels).put("patch", patch)
         .put("dim", dim).put("heads", heads).put("layers", layers).put("text_layers", textLayers)
-        .put("text_tokens", textTokens).put("vocab_size", vocabSize).put("time_frequencies", timeFrequencies);
+        .put("text_tokens", textTokens).put("vocab_size", vocabSize).put("time_frequencies", timeFrequencies)
+        .put("latent_scale", latentScale);
     return n;
   }
 
   public static DitConfig fromJson(JsonNode n) {
     return new DitConfig(n.get("latent_channels").asInt(), n.get("input_channels").asInt(), n.get("patch").asInt(),
         n.get("dim").asInt(), n.get("heads").asInt(), n.get("layers").asInt(), n.get("text_layers").asInt(),
-        n.get("text_tokens").asInt(), n.get("vocab_size").asInt(), n.get("time_frequencies").asInt());
+        n.get("text_tokens").asInt(), n.get("vocab_size").asInt(), n.get("time_frequencies").asInt(),
+        (float) n.get("latent_scale").asDouble());
   }
 }

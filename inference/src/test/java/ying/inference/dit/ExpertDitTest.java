@@ -22,7 +22,7 @@ import ai.djl.training.tracker.Tracker;
 import org.junit.jupiter.api.Test;
 
 class ExpertDitTest {
-  static final DitConfig TINY = new DitConfig(4, 4, 2, 32, 4, 2, 1, 6, 10, 32);
+  static final DitConfig TINY = new DitConfig(4, 4, 2, 32, 4, 2, 1, 6, 10, 32, 1f);
 
   static Model tiny(DitConfig c) {
     Model model = Model.newInstance("dit");

@@ -1,0 +1,138 @@
+package ying.inference.dit;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import ying.core.djl.Weights;
+import ying.core.registry.Checkpoint;
+import ying.core.text.Tokenizer;
+
+/**
+ * An expert DiT ready to use: the network, its caption tokenizer and config, float16 checkpoints,
+ * and the pieces sampling and training share (caption ids, the unconditional caption, image
+ * conditioning).
+ */
+public final class DitModel implements AutoCloseable {
+  public static final String PARAMS = "dit";
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  private final Model model;
+  private final ExpertDit network;
+  private final Tokenizer tokenizer;
+
+  private DitModel(Model model, ExpertDit network, Tokenizer tokenizer) {
+    this.model = model;
+    this.network = network;
+    this.tokenizer = tokenizer;
+  }
+
+  /** Fresh weights (Xavier, modulations and output zero) drawn after seeding the engine with {@code seed}. */
+  public static DitModel create(DitConfig config, Tokenizer tokenizer, long seed) {
+    if (tokenizer.size() != config.vocabSize()) {
+      throw new IllegalArgumentException("tokenizer of " + tokenizer.size() + " words for a config of "
+          + config.vocabSize());
+    }
+    Model model = Model.newInstance("dit");
+    ExpertDit net = new ExpertDit(config);
+    net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
+    net.zeroInitModulations();
+    model.setBlock(net);
+    Engine.getInstance().setRandomSeed((int) seed);
+    net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, config.inputChannels(), 1, config.patch(),
+        config.patch()), new Shape(1), new Shape(1, 2), new Shape(1, 2));
+    return new DitModel(model, net, tokenizer);
+  }
+
+  public static DitModel load(Checkpoint checkpoint) throws IOException {
+    DitConfig config = DitConfig.fromJson(checkpoint.config());
+    DitModel m = create(config, Tokenizer.load(checkpoint.file(TOKENIZER_FILE)), 0);
+    try {
+      Weights.loadHalf(m.model, checkpoint.dir(), PARAMS);
+    } catch (MalformedModelException e) {
+      m.close();
+      throw new IOException("DiT weights in " + checkpoint.dir() + " do not fit its config: " + e.getMessage(), e);
+    }
+    return m;
+  }
+
+  /** Weights as float16 and the tokenizer into {@code dir}; the weights in memory are rounded the same way. */
+  public void save(Path dir) throws IOException {
+    Weights.saveHalf(model, dir, PARAMS);
+    tokenizer.save(dir.resolve(TOKENIZER_FILE));
+  }
+
+  public void roundToStoredPrecision() {
+    Weights.roundToHalf(network);
+  }
+
+  public Model djlModel() {
+    return model;
+  }
+
+  public ExpertDit network() {
+    return network;
+  }
+
+  public DitConfig config() {
+    return network.config();
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** Caption ids {@code [B, L]} and mask {@code [B, L]} (1 for real tokens), padded to the longest caption. */
+  public NDList captions(NDManager manager, List<String> captions) {
+    int[][] ids = new int[captions.size()][];
+    int longest = 2;
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = captions.get(i) == null ? new int[] {Tokenizer.BOS, Tokenizer.EOS}
+          : tokenizer.encode(captions.get(i), config().textTokens());
+      longest = Math.max(longest, ids[i].length);
+    }
+    int[] flat = new int[ids.length * longest];
+    float[] mask = new float[ids.length * longest];
+    for (int i = 0; i < ids.length; i++) {
+      for (int j = 0; j < ids[i].length; j++) {
+        flat[i * longest + j] = ids[i][j];
+        mask[i * longest + j] = 1f;
+      }
+    }
+    return new NDList(manager.create(flat, new Shape(ids.length, longest)),
+        manager.create(mask, new Shape(ids.length, longest)));
+  }
+
+  /**
+   * Image conditioning for image-to-video: the clip's first latent frame, then zeros for the rest
+   * ({@code [B, C, T, h, w]} from {@code [B, C, T, h, w]} latents or a 1-frame image latent).
+   */
+  public static NDArray firstFrameCondition(NDArray latents, long frames) {
+    NDArray first = latents.get(":, :, 0:1");
+    if (frames == 1) {
+      return first;
+    }
+    Shape s = first.getShape();
+    return first.concat(latents.getManager().zeros(new Shape(s.get(0), s.get(1), frames - 1, s.get(3), s.get(4))), 2);
+  }
+
+  /** v for noisy latents (with the image condition concatenated for image-to-video), one forward pass. */
+  public NDArray velocity(ParameterStore ps, NDArray input, NDArray timesteps, NDList captions, boolean training) {
+    return network.forward(ps, new NDList(input, timesteps, captions.get(0), captions.get(1)), training).head();
+  }
+
+  @Override
+  public void close() {
+    model.close();
+  }
+}

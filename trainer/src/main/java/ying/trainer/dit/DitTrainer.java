@@ -1,0 +1,250 @@
+package ying.trainer.dit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import ying.core.cli.Progress;
+import ying.core.dataset.DatasetBatch;
+import ying.core.dataset.DatasetLayout;
+import ying.core.dataset.ShardReader;
+import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
+import ying.core.report.Charts;
+import ying.core.text.Tokenizer;
+import ying.inference.dit.DdimSampler;
+import ying.inference.dit.DitConfig;
+import ying.inference.dit.DitModel;
+import ying.inference.dit.NoiseSchedule;
+import ying.trainer.Batches;
+import ying.trainer.Gradients;
+import ying.trainer.Publishing;
+import ying.trainer.Schedules;
+
+/**
+ * Trains the expert DiT on a dataset's VAE latents (v-prediction on the zero-terminal-SNR schedule,
+ * captions dropped at random for classifier-free guidance; for image-to-video the first latent
+ * frame conditions the model), tracks a fixed val loss, and publishes a checkpoint naming its VAE.
+ */
+public final class DitTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int VAL_BATCHES = 4;
+  static final String LOG_HEADER = "step,loss,learning_rate,seconds,val_loss";
+
+  private DitTrainer() {}
+
+  public record Result(ModelRef ref, Map<String, Object> metrics) {}
+
+  public static Result train(DitTrainingConfig cfg, List<String> trainCaptions, Storage storage) throws IOException {
+    Registry registry = new Registry(storage, cfg.registry());
+    JsonNode dataManifest = JSON.readTree(storage.readString(new DatasetLayout(cfg.data()).manifest()));
+    ModelRef vae;
+    float latentStd;
+    try (Checkpoint v = registry.load(ModelRef.parse(cfg.vae()))) {
+      vae = v.ref();
+      JsonNode std = v.manifest().path("metrics").path("latent_std");
+      latentStd = std.isNumber() && std.asDouble() > 0 ? (float) std.asDouble() : 1f;
+    }
+    String made = dataManifest.path("vae").path("ref").asText(null);
+    if (made == null) {
+      throw new IllegalArgumentException(cfg.data() + " holds no latents; build it with `build-dataset --vae "
+          + vae + "` (this version trains on latent shards only)");
+    }
+    if (!made.equals(vae.toString())) {
+      throw new IllegalArgumentException(cfg.data() + " holds latents of " + made + ", not of " + vae
+          + "; pass --vae " + made + " or rebuild the dataset");
+    }
+    String parent = null;
+    DitModel model;
+    if (cfg.init() != null) {
+      try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
+        model = DitModel.load(init);
+        parent = init.ref().toString();
+      }
+      if (model.config().imageToVideo() != cfg.imageToVideo()) {
+        model.close();
+        throw new IllegalArgumentException(cfg.init() + " is a " + (cfg.imageToVideo() ? "text" : "image")
+            + "-to-video model; train it with --mode " + (cfg.imageToVideo() ? "t2v" : "i2v"));
+      }
+    } else {
+      Tokenizer tokenizer = Tokenizer.build(trainCaptions);
+      // The vocabulary comes from the data and the latent scale from the VAE, whatever the architecture.
+      DitConfig a = cfg.architecture() == null ? DitConfig.defaults(tokenizer.size(), cfg.imageToVideo(), 1f)
+          : cfg.architecture();
+      DitConfig c = new DitConfig(a.latentChannels(), cfg.imageToVideo() ? 2 * a.latentChannels() : a.latentChannels(),
+          a.patch(), a.dim(), a.heads(), a.layers(), a.textLayers(), a.textTokens(), tokenizer.size(),
+          a.timeFrequencies(), 1f / latentStd);
+      model = DitModel.create(c, tokenizer, cfg.seed());
+    }
+    try (model) {
+      List<double[]> log = fit(model, cfg, storage);
+      model.roundToStoredPrecision();
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
+      double lastVal = log.stream().filter(r -> !Double.isNaN(r[4])).mapToDouble(r -> r[4]).reduce((x, y) -> y)
+          .orElse(Double.NaN);
+      if (!Double.isNaN(lastVal)) {
+        metrics.put("val_loss", Math.round(lastVal * 100000) / 100000.0);
+      }
+      metrics.put("parameters", model.network().parameterCount());
+      return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage), metrics);
+    }
+  }
+
+  static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Storage storage) {
+    NoiseSchedule schedule = NoiseSchedule.defaults();
+    Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
+    DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).optClipGrad(1f).build());
+    Random rng = new Random(cfg.seed());
+    List<double[]> log = new ArrayList<>();
+    Progress progress = new Progress("train-dit", "steps", cfg.steps());
+    List<DatasetBatch> val = new ArrayList<>();
+    String valSplit = new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, 1, -1, 1).iterator().hasNext()
+        ? DatasetLayout.VAL : DatasetLayout.TRAIN;
+    for (DatasetBatch b : new ShardReader(storage, cfg.data(), valSplit, null, cfg.batch(), -1, 1)) {
+      val.add(b);
+      if (val.size() >= VAL_BATCHES) {
+        break;
+      }
+    }
+    long t0 = System.nanoTime();
+    int skipped = 0;
+    try (Trainer trainer = model.djlModel().newTrainer(tc)) {
+      Iterator<DatasetBatch> batches = Batches.endless(() ->
+          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
+              .iterator());
+      for (int step = 1; step <= cfg.steps(); step++) {
+        DatasetBatch batch = batches.next();
+        try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+          float value;
+          try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDArray loss = loss(model, batch, schedule, rng, cfg.captionDropout(), scope, true,
+                new ParameterStore(scope, false));
+            gc.backward(loss);
+            value = loss.getFloat();
+          }
+          if (!Float.isFinite(value) || !Gradients.finite(model.djlModel().getBlock())) {
+            Gradients.zero(model.djlModel().getBlock());
+            if (++skipped > Math.max(10, cfg.steps() / 20)) {
+              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
+                  + "; lower --lr (now " + cfg.learningRate() + ")");
+            }
+            continue;
+          }
+          trainer.step();
+          if (step % cfg.logEvery() == 0 || step == cfg.steps() || step == 1) {
+            boolean measure = step % cfg.valEvery() == 0 || step == cfg.steps();
+            double valLoss = measure ? valLoss(model, val, schedule) : Double.NaN;
+            if (measure) {
+              System.err.printf(Locale.ROOT, "train-dit: step %d, loss %.4f, val loss %.4f%n", step, value, valLoss);
+            }
+            log.add(new double[] {step, value, lr.getNewValue(step), (System.nanoTime() - t0) / 1e9, valLoss});
+          }
+          progress.update(step);
+        }
+      }
+    }
+    return log;
+  }
+
+  /** Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}). */
+  static NDArray loss(DitModel model, DatasetBatch batch, NoiseSchedule schedule, Random rng, float dropout,
+      NDManager scope, boolean training, ParameterStore ps) {
+    if (!batch.hasLatents()) {
+      throw new IllegalArgumentException("a batch without latents: build the dataset with --vae");
+    }
+    DitConfig c = model.config();
+    int b = batch.size();
+    long[] one = java.util.Arrays.stream(batch.latentShape()).asLongStream().toArray();
+    Shape shape = new Shape(b, one[0], one[1], one[2], one[3]);
+    NDArray x0 = scope.create(ByteBuffer.wrap(batch.latents()).order(ByteOrder.LITTLE_ENDIAN), shape, DataType.FLOAT16)
+        .toType(DataType.FLOAT32, false).mul(scope.create(c.latentScale()));
+    float[] steps = new float[b];
+    float[] signal = new float[b];
+    float[] noiseLevel = new float[b];
+    List<String> captions = new ArrayList<>(b);
+    for (int i = 0; i < b; i++) {
+      int t = rng.nextInt(schedule.steps());
+      steps[i] = t;
+      signal[i] = (float) Math.sqrt(schedule.alphaBar(t));
+      noiseLevel[i] = (float) Math.sqrt(1 - schedule.alphaBar(t));
+      captions.add(rng.nextFloat() < dropout ? null : batch.captions().get(i));
+    }
+    NDArray eps = DdimSampler.noise(scope, shape, rng.nextLong());
+    NDArray a = scope.create(signal, new Shape(b, 1, 1, 1, 1));
+    NDArray s = scope.create(noiseLevel, new Shape(b, 1, 1, 1, 1));
+    NDArray xt = x0.mul(a).add(eps.mul(s));
+    NDArray target = eps.mul(a).sub(x0.mul(s));
+    NDArray input = c.imageToVideo() ? xt.concat(DitModel.firstFrameCondition(x0, shape.get(2)), 1) : xt;
+    NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), training);
+    return v.sub(target).square().mean();
+  }
+
+  private static double valLoss(DitModel model, List<DatasetBatch> val, NoiseSchedule schedule) {
+    double sum = 0;
+    Random fixed = new Random(12345);
+    for (DatasetBatch b : val) {
+      try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+        sum += loss(model, b, schedule, fixed, 0f, scope, false, new ParameterStore(scope, false)).getFloat();
+      }
+    }
+    return val.isEmpty() ? Double.NaN : sum / val.size();
+  }
+
+  private static ModelRef publish(DitModel model, DitTrainingConfig cfg, ModelRef vae, Registry registry,
+      String parent, List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+    return Publishing.staged("ying-dit-", dir -> {
+      model.save(dir);
+      StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
+      for (double[] r : log) {
+        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
+            Double.isNaN(r[4]) ? "" : String.format(Locale.ROOT, "%.6f", r[4])));
+      }
+      Files.writeString(dir.resolve("training_log.csv"), csv);
+      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[4])).toList();
+      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
+      Files.write(dir.resolve("training.png"), Charts.png(List.of(
+          new Charts.Series("v loss", "step", List.of("train", "val"),
+              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
+              List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
+          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
+              List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("command", cfg.command());
+      extra.put("seed", cfg.seed());
+      extra.put("steps", cfg.steps());
+      extra.put("batch", cfg.batch());
+      extra.put("learning_rate", cfg.learningRate());
+      extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
+      extra.put("vae", vae.toString());
+      ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
+          Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
+      System.err.println("train-dit: published " + ref + " to " + registry.root());
+      return ref;
+    });
+  }
+}

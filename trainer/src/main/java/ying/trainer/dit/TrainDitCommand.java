@@ -1,0 +1,100 @@
+package ying.trainer.dit;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import ying.core.cli.SparkOptions;
+import ying.core.cli.YingCommand;
+import ying.core.dataset.DatasetLayout;
+import ying.core.io.Storage;
+import ying.core.registry.Registry;
+import ying.core.spark.HadoopConf;
+import ying.core.spark.Sessions;
+
+/** {@code ying train-dit}: trains the expert DiT on a dataset's VAE latents and publishes it. */
+@Command(name = "train-dit", mixinStandardHelpOptions = true,
+    description = {"Train the expert DiT (text-to-video or image-to-video) on a dataset built with",
+        "`build-dataset --vae REF`, track a val loss, and publish a checkpoint (weights, tokenizer, training log",
+        "and plot, manifest naming the VAE). Runs as a Spark application; this version trains inside one task."})
+public final class TrainDitCommand implements YingCommand {
+  @Option(names = "--data", required = true, paramLabel = "URI", description = "A dataset built with --vae.")
+  String data;
+
+  @Option(names = "--vae", defaultValue = "vae", paramLabel = "REF",
+      description = "The VAE whose latents the dataset holds. Default: ${DEFAULT-VALUE} (the latest).")
+  String vae;
+
+  @Option(names = "--registry", paramLabel = "URI", description = "Checkpoint registry. Default: models/ of this checkout.")
+  String registry;
+
+  @Option(names = "--init", paramLabel = "REF", description = "Fine-tune from this DiT checkpoint.")
+  String init;
+
+  @Option(names = "--name", defaultValue = "dit", description = "Model name in the registry. Default: ${DEFAULT-VALUE}.")
+  String name;
+
+  @Option(names = "--mode", defaultValue = "t2v", description = "t2v or i2v. Default: ${DEFAULT-VALUE}.")
+  String mode;
+
+  @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "8", description = "Clips per step. Default: ${DEFAULT-VALUE}.")
+  int batch;
+
+  @Option(names = "--lr", defaultValue = "0.0003", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
+  float learningRate;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
+  int warmup;
+
+  @Option(names = "--caption-dropout", defaultValue = "0.1",
+      description = "Share of captions dropped, for classifier-free guidance. Default: ${DEFAULT-VALUE}.")
+  float captionDropout;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Weights, shuffling and noise. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--val-every", defaultValue = "250",
+      description = "Steps between val-loss measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
+  int valEvery;
+
+  @Mixin SparkOptions spark;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    boolean i2v = switch (mode) {
+      case "t2v" -> false;
+      case "i2v" -> true;
+      default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + mode + "'");
+    };
+    DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
+        registry == null ? Registry.defaultRoot() : registry, vae, init, null, name, i2v, steps, batch, learningRate,
+        warmup, captionDropout, seed, 10, valEvery,
+        "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    System.err.println("ying train-dit: " + cfg);
+    try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {
+      List<String> captions = session.read().parquet(new DatasetLayout(cfg.data()).split(DatasetLayout.TRAIN))
+          .select("caption").distinct().as(Encoders.STRING()).collectAsList();
+      if (captions.isEmpty()) {
+        throw new IllegalArgumentException(cfg.data() + " has no training clips");
+      }
+      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
+      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
+          .parallelize(List.of(0), 1)
+          .map(i -> {
+            DitTrainer.Result r = DitTrainer.train(cfg, captions, hadoop.storage());
+            return r.ref() + " " + r.metrics();
+          })
+          .collect();
+      System.out.println("published " + result.get(0));
+      return 0;
+    }
+  }
+}
