@@ -82,6 +82,22 @@ class DitTrainingTest {
         assertEquals(2f, model.config().latentScale(), 1e-6f, "1 / the VAE's latent spread");
         assertEquals(model.tokenizer().size(), model.config().vocabSize());
       }
+      // generate: a prompt in words the grammar never used still works, and the same seed gives the same bytes.
+      String ref0 = ckpt.ref().toString();
+      Path a = dir.resolve("a.mp4");
+      Path b = dir.resolve("b.mp4");
+      for (Path out : List.of(a, b)) {
+        assertEquals(0, Main.run("generate", "--prompt", "A purple elephant juggles oranges", "--out", out.toString(),
+            "--checkpoint", ref0, "--registry", registry, "--frames", "9", "--steps", "4", "--seed", "3"));
+      }
+      assertTrue(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(b)), "same seed, same bytes");
+      assertTrue(Files.size(dir.resolve("a.png")) > 500, "a contact sheet beside the MP4");
+      ying.core.video.VideoInfo info = ying.core.video.VideoReader.probe(Storage.local(), a.toString());
+      assertEquals(96, info.width());
+      assertEquals(64, info.height());
+      assertTrue(Main.run("generate", "--prompt", "x", "--out", dir.resolve("c.mp4").toString(), "--checkpoint", ref0,
+          "--registry", registry, "--image", dir.resolve("a.png").toString()) != 0,
+          "an image for a text-to-video checkpoint is refused");
       // An image-to-video run cannot start from a text-to-video checkpoint.
       String ref = ckpt.ref().toString();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

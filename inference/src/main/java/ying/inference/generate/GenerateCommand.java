@@ -1,0 +1,131 @@
+package ying.inference.generate;
+
+import java.awt.image.BufferedImage;
+import java.io.InputStream;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ying.core.cli.Progress;
+import ying.core.cli.YingCommand;
+import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
+import ying.core.video.ContactSheet;
+import ying.core.video.VideoWriter;
+import ying.inference.dit.DitModel;
+import ying.inference.vae.VaeModel;
+
+/** {@code ying generate}: a prompt (and optionally a first frame) to an H.264 MP4 and a contact sheet. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = {"Generate a video from a prompt with a DiT checkpoint and the VAE it was trained with: DDIM",
+        "sampling with classifier-free guidance, VAE decode, H.264 MP4 plus a contact-sheet PNG beside it.",
+        "The same seed gives the same bytes."})
+public final class GenerateCommand implements YingCommand {
+  @Option(names = "--prompt", required = true, description = "What the video shows, in plain words.")
+  String prompt;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.mp4", description = "The MP4 to write (any URI).")
+  String out;
+
+  @Option(names = "--checkpoint", defaultValue = "dit", paramLabel = "REF",
+      description = "DiT checkpoint in --registry. Default: ${DEFAULT-VALUE} (the latest).")
+  String checkpoint;
+
+  @Option(names = "--registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
+  String registry;
+
+  @Option(names = "--image", paramLabel = "FILE.png", description = "First frame, for an image-to-video checkpoint.")
+  String image;
+
+  @Option(names = "--frames", defaultValue = "49", description = "1+4k frames. Default: ${DEFAULT-VALUE}.")
+  int frames;
+
+  @Option(names = "--width", defaultValue = "96", description = "Default: ${DEFAULT-VALUE}.")
+  int width;
+
+  @Option(names = "--height", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+  int height;
+
+  @Option(names = "--fps", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+  double fps;
+
+  @Option(names = "--steps", defaultValue = "50", description = "Sampling steps. Default: ${DEFAULT-VALUE}.")
+  int steps;
+
+  @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance. Default: ${DEFAULT-VALUE}.")
+  float guidance;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--music", paramLabel = "FILE", description = "An audio file muxed in, cut to the video's length.")
+  String music;
+
+  @Override
+  public Integer call() throws Exception {
+    Storage storage = new Storage(new Configuration());
+    Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
+    try (Checkpoint ditCkpt = r.load(ModelRef.parse(checkpoint)); DitModel dit = DitModel.load(ditCkpt)) {
+      String vaeRef = ditCkpt.manifest().path("vae").asText(null);
+      if (vaeRef == null) {
+        throw new IllegalArgumentException(ditCkpt.ref() + " does not name the VAE it was trained with");
+      }
+      try (Checkpoint vaeCkpt = r.load(ModelRef.parse(vaeRef)); VaeModel vae = VaeModel.load(vaeCkpt)) {
+        byte[] first = image == null ? null : readImage(storage, image, width, height);
+        System.err.printf(Locale.ROOT, "ying generate: %s with %s, %d frames of %dx%d, %d steps, guidance %.1f,"
+            + " seed %d%n", ditCkpt.ref(), vaeCkpt.ref(), frames, width, height, steps, guidance, seed);
+        Progress progress = new Progress("generate", "steps", steps);
+        byte[] video = Generation.run(dit, vae, new Generation.Request(prompt, first, frames, height, width, steps,
+            guidance, seed), progress::update);
+        try (VideoWriter w = music == null ? VideoWriter.create(storage, out, width, height, fps)
+            : VideoWriter.createWithAudio(storage, out, width, height, fps, Storage.normalise(music))) {
+          for (int f = 0; f < frames; f++) {
+            w.write(video, f * width * height * 3);
+          }
+          w.finish();
+        }
+        String sheet = out.replaceAll("(?i)\\.mp4$", "") + ".png";
+        try (var os = storage.create(sheet)) {
+          os.write(ContactSheet.png(video, frames, height, width, 8, 4));
+        }
+        System.out.println("wrote " + out + " and " + sheet);
+      }
+    }
+    return 0;
+  }
+
+  /** An image file scaled to cover {@code w x h} and centre-cropped, as RGB bytes. */
+  static byte[] readImage(Storage storage, String uri, int w, int h) throws Exception {
+    BufferedImage img;
+    try (InputStream in = storage.open(Storage.normalise(uri))) {
+      img = ImageIO.read(in);
+    }
+    if (img == null) {
+      throw new IllegalArgumentException(uri + " is not an image ImageIO can read (PNG, JPEG, BMP, GIF)");
+    }
+    double s = Math.max(w / (double) img.getWidth(), h / (double) img.getHeight());
+    int sw = (int) Math.ceil(img.getWidth() * s);
+    int sh = (int) Math.ceil(img.getHeight() * s);
+    BufferedImage scaled = new BufferedImage(sw, sh, BufferedImage.TYPE_INT_RGB);
+    var g = scaled.createGraphics();
+    g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(img, 0, 0, sw, sh, null);
+    g.dispose();
+    int x0 = (sw - w) / 2;
+    int y0 = (sh - h) / 2;
+    byte[] rgb = new byte[w * h * 3];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = scaled.getRGB(x0 + x, y0 + y);
+        int o = (y * w + x) * 3;
+        rgb[o] = (byte) (p >> 16);
+        rgb[o + 1] = (byte) (p >> 8);
+        rgb[o + 2] = (byte) p;
+      }
+    }
+    return rgb;
+  }
+}
