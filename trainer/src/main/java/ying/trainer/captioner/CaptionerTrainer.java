@@ -39,6 +39,7 @@ import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.report.Charts;
 import ying.trainer.Batches;
+import ying.trainer.BestWeights;
 import ying.trainer.Gradients;
 import ying.trainer.Publishing;
 import ying.trainer.Schedules;
@@ -77,21 +78,26 @@ public final class CaptionerTrainer {
       model = CaptionerModel.create(CaptionerConfig.defaults(tokenizer.size()), tokenizer);
     }
     try (model) {
-      List<double[]> log = fit(model, cfg, storage);
+      Fit fit = fit(model, cfg, storage);
+      List<double[]> log = fit.log();
       // The checkpoint stores float16; the metrics describe exactly what is published.
       model.roundToStoredPrecision();
       Map<String, Object> metrics = new LinkedHashMap<>(evaluate(model, cfg, storage).toMap());
       double[] last = log.get(log.size() - 1);
       metrics.put("final_train_loss", Math.round(last[1] * 10000) / 10000.0);
+      metrics.put("published_step", fit.publishedStep());
       return new Result(publish(model, cfg, registry, parent, log, metrics, storage), metrics);
     }
   }
 
+  /** A run's log and the step whose weights it ended with (the lowest val loss, or the last step without val clips). */
+  record Fit(List<double[]> log, int publishedStep) {}
+
   /**
-   * Teacher-forced training; returns the log rows {@code [step, loss, learning rate, seconds, val loss]}
+   * Teacher-forced training; the log rows are {@code [step, loss, learning rate, seconds, val loss]}
    * (val loss NaN on rows where it was not measured).
    */
-  static List<double[]> fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
+  static Fit fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
     CaptionerConfig c = model.config();
     Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
     DefaultTrainingConfig tc = new DefaultTrainingConfig(new MaskedTokenLoss())
@@ -103,8 +109,10 @@ public final class CaptionerTrainer {
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
     int skipped = 0;
+    int kept;
     List<DatasetBatch> val = valBatches(cfg, storage, c);
-    try (Trainer trainer = model.djlModel().newTrainer(tc)) {
+    try (Trainer trainer = model.djlModel().newTrainer(tc);
+        BestWeights best = new BestWeights(model.djlModel().getBlock(), model.djlModel().getNDManager())) {
       Iterator<DatasetBatch> batches = Batches.endless(() ->
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
               .iterator());
@@ -144,16 +152,25 @@ public final class CaptionerTrainer {
             double valLoss = measure ? valLoss(model, val, loss) : Double.NaN;
             if (measure) {
               System.err.printf(Locale.ROOT, "train-captioner: step %d, val loss %.4f%n", step, valLoss);
+              best.offer(valLoss, step);
             }
             log.add(new double[] {step, value, schedule.getNewValue(step), seconds, valLoss});
           }
           progress.update(step);
         }
       }
+      // A run that overfits late publishes its best point, not its last; the log keeps every step.
+      kept = best.restore();
+      if (kept < 0) {
+        kept = cfg.steps();
+      } else if (kept != cfg.steps()) {
+        System.err.printf(Locale.ROOT, "train-captioner: publishing the weights of step %d (lowest val loss %.4f)%n",
+            kept, best.best());
+      }
     }
     System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f, %d non-finite steps"
         + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
-    return log;
+    return new Fit(log, kept);
   }
 
   /** A fixed handful of val clips whose teacher-forced loss is tracked during training, to see overfitting. */
