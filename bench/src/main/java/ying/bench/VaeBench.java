@@ -56,6 +56,7 @@ public final class VaeBench implements Callable<Integer> {
     int t = size[0];
     int h = size[1];
     int w = size[2];
+    ai.djl.engine.Engine.getInstance(); // loads libtorch, which JniUtils needs
     JniUtils.setNumThreads(threads);
     System.out.printf(Locale.ROOT, "vae-bench: %d libtorch threads, %d CPUs, load %s%n", threads,
         Runtime.getRuntime().availableProcessors(), Machine.loadAverage());
@@ -101,7 +102,7 @@ public final class VaeBench implements Callable<Integer> {
     try (Checkpoint ckpt = registry.load(ModelRef.parse(model))) {
       System.out.println("vae-bench: " + ckpt.ref() + " from " + registry.root());
       return VaeModel.load(ckpt);
-    } catch (java.io.IOException | IllegalArgumentException e) {
+    } catch (Exception e) {
       System.out.println("vae-bench: no checkpoint " + model + " (" + e.getMessage() + "); default config, random"
           + " weights (speed does not depend on the weights)");
       return VaeModel.create(VaeConfig.defaults(), 0);
