@@ -1,12 +1,24 @@
 package ying.trainer;
 
 import java.util.Iterator;
+import ying.core.dataset.DatasetLayout;
+import ying.core.dataset.ShardReader;
+import ying.core.io.Storage;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** Cycling through a re-creatable sequence (a shard reader) for as long as training wants batches. */
 public final class Batches {
   private Batches() {}
+
+  /**
+   * The split to measure a run on: val, or train for a dataset built without a val split (the
+   * manifests say which). Lists shard files; reads none.
+   */
+  public static String evalSplit(Storage storage, String data) {
+    return new ShardReader(storage, data, DatasetLayout.VAL, null, 1, -1, 1).shardsByBucket().isEmpty()
+        ? DatasetLayout.TRAIN : DatasetLayout.VAL;
+  }
 
   public static <T> Iterator<T> endless(Supplier<Iterator<T>> fresh) {
     return endless(fresh, "the training split is empty");

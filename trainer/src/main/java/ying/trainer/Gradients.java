@@ -30,4 +30,41 @@ public final class Gradients {
       }
     }
   }
+
+  /**
+   * Drops updates whose loss or gradients are not finite: a non-finite update would poison the
+   * weights and Adam's moments for good, and a gradient left in place would poison the next step
+   * too. Gives up, naming the learning rate, once more than max(10, 5% of the steps) were dropped.
+   */
+  public static final class Guard {
+    private final String job;
+    private final int steps;
+    private final float learningRate;
+    private int dropped;
+
+    public Guard(String job, int steps, float learningRate) {
+      this.job = job;
+      this.steps = steps;
+      this.learningRate = learningRate;
+    }
+
+    /** Whether this step's update may be applied; if not, its gradients are cleared and the step counted. */
+    public boolean admit(Block block, float loss, int step) {
+      if (Float.isFinite(loss) && finite(block)) {
+        return true;
+      }
+      zero(block);
+      if (++dropped > Math.max(10, steps / 20)) {
+        throw new IllegalStateException("training diverged: " + dropped + " non-finite updates by step " + step
+            + "; lower --lr (now " + learningRate + ")");
+      }
+      System.err.printf(java.util.Locale.ROOT, "%s: step %d dropped: non-finite %s%n", job, step,
+          Float.isFinite(loss) ? "gradient" : "loss");
+      return false;
+    }
+
+    public int dropped() {
+      return dropped;
+    }
+  }
 }

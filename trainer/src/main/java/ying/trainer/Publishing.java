@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
 
@@ -19,6 +21,17 @@ public final class Publishing {
   public static String datasetHash(Storage storage, String data) throws IOException {
     JsonNode manifest = JSON.readTree(storage.readString(new DatasetLayout(data).manifest()));
     return manifest.get("content_sha256").asText();
+  }
+
+  /** The manifest fields every run records beside its metrics: how to make it again. */
+  public static Map<String, Object> runFacts(String command, long seed, int steps, int batch, float learningRate) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("command", command);
+    extra.put("seed", seed);
+    extra.put("steps", steps);
+    extra.put("batch", batch);
+    extra.put("learning_rate", learningRate);
+    return extra;
   }
 
   /** A local folder to stage a checkpoint's files in before the registry copies them. */

@@ -58,7 +58,7 @@ public final class Generation {
       NDArray condition = null;
       if (r.image() != null) {
         NDArray first = vae.encode(scope, r.image(), 1, r.height(), r.width()).mode().mul(scale); // [1, C, 1, h, w]
-        condition = DitModel.firstFrameCondition(first.repeat(2, latentFrames), latentFrames).repeat(0, 2);
+        condition = DitModel.firstFrameCondition(first, latentFrames).repeat(0, 2); // both halves of the batch
       }
       List<String> both = new ArrayList<>(Arrays.asList(r.prompt(), null)); // conditional, unconditional
       NDList captions = dit.captions(scope, both);

@@ -108,7 +108,7 @@ public final class CaptionerTrainer {
     Progress progress = new Progress("train-captioner", "steps", cfg.steps());
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
-    int skipped = 0;
+    Gradients.Guard guard = new Gradients.Guard("train-captioner", cfg.steps(), cfg.learningRate());
     int kept;
     List<DatasetBatch> val = valBatches(cfg, storage, c);
     try (Trainer trainer = model.djlModel().newTrainer(tc);
@@ -128,16 +128,7 @@ public final class CaptionerTrainer {
             gc.backward(l);
             value = l.getFloat();
           }
-          if (!Float.isFinite(value) || !Gradients.finite(model.djlModel().getBlock())) {
-            // A non-finite loss or gradient would poison the weights and Adam's moments for good, and a
-            // gradient left in place would poison the next step too: drop this update and clear it.
-            Gradients.zero(model.djlModel().getBlock());
-            if (++skipped > Math.max(10, cfg.steps() / 20)) {
-              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
-                  + "; lower --lr (now " + cfg.learningRate() + ")");
-            }
-            System.err.printf(Locale.ROOT, "train-captioner: step %d dropped: non-finite %s%n", step,
-                Float.isFinite(value) ? "gradient" : "loss");
+          if (!guard.admit(model.djlModel().getBlock(), value, step)) {
             continue;
           }
           trainer.step();
@@ -169,7 +160,7 @@ public final class CaptionerTrainer {
       }
     }
     System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f, %d non-finite steps"
-        + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
+        + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, guard.dropped());
     return new Fit(log, kept);
   }
 
@@ -291,12 +282,8 @@ public final class CaptionerTrainer {
               List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
           new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
               List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("command", cfg.command());
-      extra.put("seed", cfg.seed());
-      extra.put("steps", cfg.steps());
-      extra.put("batch", cfg.batch());
-      extra.put("learning_rate", cfg.learningRate());
+      Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
+          cfg.learningRate());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-captioner: published " + ref + " to " + registry.root());

@@ -1,18 +1,16 @@
 package ying.trainer.captioner;
 
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
-import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
-import ying.core.spark.HadoopConf;
 import ying.core.spark.Sessions;
+import ying.trainer.SparkTraining;
 
 /** {@code ying train-captioner}: trains the video captioner on dataset shards and publishes it. */
 @Command(name = "train-captioner", mixinStandardHelpOptions = true,
@@ -65,21 +63,12 @@ public final class TrainCaptionerCommand implements YingCommand {
         evalClips, 10, valEvery, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-captioner: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
-      List<String> captions = session.read().parquet(new DatasetLayout(cfg.data()).split(DatasetLayout.TRAIN))
-          .select("caption").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-      if (captions.isEmpty()) {
-        throw new IllegalArgumentException(cfg.data() + " has no training clips");
-      }
-      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
-      // One task trains; the executor reads shards and publishes, so the driver never holds the data.
-      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
-          .parallelize(List.of(0), 1)
-          .map(i -> {
-            CaptionerTrainer.Result r = CaptionerTrainer.train(cfg, captions, hadoop.storage());
-            return r.ref() + " " + r.metrics();
-          })
-          .collect();
-      System.out.println("published " + result.get(0));
+      List<String> captions = SparkTraining.trainCaptions(session, cfg.data());
+      String result = SparkTraining.inOneTask(session, storage -> {
+        CaptionerTrainer.Result r = CaptionerTrainer.train(cfg, captions, storage);
+        return r.ref() + " " + r.metrics();
+      });
+      System.out.println("published " + result);
       return 0;
     }
   }

@@ -123,8 +123,7 @@ public final class DitTrainer {
     List<double[]> log = new ArrayList<>();
     Progress progress = new Progress("train-dit", "steps", cfg.steps());
     List<DatasetBatch> val = new ArrayList<>();
-    String valSplit = new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, 1, -1, 1).iterator().hasNext()
-        ? DatasetLayout.VAL : DatasetLayout.TRAIN;
+    String valSplit = Batches.evalSplit(storage, cfg.data());
     for (DatasetBatch b : new ShardReader(storage, cfg.data(), valSplit, null, cfg.batch(), -1, 1)) {
       val.add(b);
       if (val.size() >= VAL_BATCHES) {
@@ -132,7 +131,7 @@ public final class DitTrainer {
       }
     }
     long t0 = System.nanoTime();
-    int skipped = 0;
+    Gradients.Guard guard = new Gradients.Guard("train-dit", cfg.steps(), cfg.learningRate());
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
       Iterator<DatasetBatch> batches = Batches.endless(() ->
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
@@ -147,12 +146,7 @@ public final class DitTrainer {
             gc.backward(loss);
             value = loss.getFloat();
           }
-          if (!Float.isFinite(value) || !Gradients.finite(model.djlModel().getBlock())) {
-            Gradients.zero(model.djlModel().getBlock());
-            if (++skipped > Math.max(10, cfg.steps() / 20)) {
-              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
-                  + "; lower --lr (now " + cfg.learningRate() + ")");
-            }
+          if (!guard.admit(model.djlModel().getBlock(), value, step)) {
             continue;
           }
           trainer.step();
@@ -233,12 +227,8 @@ public final class DitTrainer {
               List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
           new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
               List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("command", cfg.command());
-      extra.put("seed", cfg.seed());
-      extra.put("steps", cfg.steps());
-      extra.put("batch", cfg.batch());
-      extra.put("learning_rate", cfg.learningRate());
+      Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
+          cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
       extra.put("vae", vae.toString());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),

@@ -1,19 +1,16 @@
 package ying.trainer.dit;
 
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
-import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
-import ying.core.spark.HadoopConf;
 import ying.core.spark.Sessions;
+import ying.trainer.SparkTraining;
 
 /** {@code ying train-dit}: trains the expert DiT on a dataset's VAE latents and publishes it. */
 @Command(name = "train-dit", mixinStandardHelpOptions = true,
@@ -80,20 +77,12 @@ public final class TrainDitCommand implements YingCommand {
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {
-      List<String> captions = session.read().parquet(new DatasetLayout(cfg.data()).split(DatasetLayout.TRAIN))
-          .select("caption").distinct().as(Encoders.STRING()).collectAsList();
-      if (captions.isEmpty()) {
-        throw new IllegalArgumentException(cfg.data() + " has no training clips");
-      }
-      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
-      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
-          .parallelize(List.of(0), 1)
-          .map(i -> {
-            DitTrainer.Result r = DitTrainer.train(cfg, captions, hadoop.storage());
-            return r.ref() + " " + r.metrics();
-          })
-          .collect();
-      System.out.println("published " + result.get(0));
+      List<String> captions = SparkTraining.trainCaptions(session, cfg.data());
+      String result = SparkTraining.inOneTask(session, storage -> {
+        DitTrainer.Result r = DitTrainer.train(cfg, captions, storage);
+        return r.ref() + " " + r.metrics();
+      });
+      System.out.println("published " + result);
       return 0;
     }
   }

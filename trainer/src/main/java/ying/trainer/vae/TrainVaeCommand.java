@@ -1,7 +1,5 @@
 package ying.trainer.vae;
 
-import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,8 +8,8 @@ import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
-import ying.core.spark.HadoopConf;
 import ying.core.spark.Sessions;
+import ying.trainer.SparkTraining;
 
 /** {@code ying train-vae}: trains the 3D causal VAE on dataset clips and publishes it. */
 @Command(name = "train-vae", mixinStandardHelpOptions = true,
@@ -76,16 +74,11 @@ public final class TrainVaeCommand implements YingCommand {
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {
-      HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
-      // One task trains; the executor reads shards and publishes, so the driver never holds the data.
-      List<String> result = JavaSparkContext.fromSparkContext(session.sparkContext())
-          .parallelize(List.of(0), 1)
-          .map(i -> {
-            VaeTrainer.Result r = VaeTrainer.train(cfg, hadoop.storage());
-            return r.ref() + " " + r.metrics();
-          })
-          .collect();
-      System.out.println("published " + result.get(0));
+      String result = SparkTraining.inOneTask(session, storage -> {
+        VaeTrainer.Result r = VaeTrainer.train(cfg, storage);
+        return r.ref() + " " + r.metrics();
+      });
+      System.out.println("published " + result);
       return 0;
     }
   }

@@ -71,8 +71,7 @@ public final class VaeTrainer {
     try (model) {
       requireCrop(cfg, model.config());
       // A dataset built without a val split is tracked and scored on its training clips; the manifest says so.
-      String split = new ShardReader(storage, cfg.data(), DatasetLayout.VAL, null, 1, -1, 1).iterator().hasNext()
-          ? DatasetLayout.VAL : DatasetLayout.TRAIN;
+      String split = Batches.evalSplit(storage, cfg.data());
       List<double[]> log = fit(model, cfg, storage, split);
       // The checkpoint stores float16; the metrics describe exactly what is published.
       model.roundToStoredPrecision();
@@ -109,7 +108,7 @@ public final class VaeTrainer {
     List<DatasetBatch> val = valClips(cfg, storage, evalSplit);
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
-    int skipped = 0;
+    Gradients.Guard guard = new Gradients.Guard("train-vae", cfg.steps(), cfg.learningRate());
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
       // Buckets of clips shorter or smaller than the crop are skipped, not padded.
       Iterator<DatasetBatch> batches = Batches.endless(() -> Batches.filter(
@@ -142,15 +141,7 @@ public final class VaeTrainer {
             klValue = kl.getFloat();
             mse = error.square().mean().getFloat();
           }
-          if (!Float.isFinite(loss) || !Gradients.finite(model.djlModel().getBlock())) {
-            // A non-finite update would poison the weights and Adam's moments for good: drop it.
-            Gradients.zero(model.djlModel().getBlock());
-            if (++skipped > Math.max(10, cfg.steps() / 20)) {
-              throw new IllegalStateException("training diverged: " + skipped + " non-finite updates by step " + step
-                  + "; lower --lr (now " + cfg.learningRate() + ")");
-            }
-            System.err.printf(Locale.ROOT, "train-vae: step %d dropped: non-finite %s%n", step,
-                Float.isFinite(loss) ? "gradient" : "loss");
+          if (!guard.admit(model.djlModel().getBlock(), loss, step)) {
             continue;
           }
           trainer.step();
@@ -172,7 +163,7 @@ public final class VaeTrainer {
       }
     }
     System.err.printf(Locale.ROOT, "train-vae: %d steps in %.0f s, smoothed loss %.5f, %d non-finite steps skipped%n",
-        cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, skipped);
+        cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, guard.dropped());
     return log;
   }
 
@@ -218,13 +209,9 @@ public final class VaeTrainer {
               List.of(log.stream().mapToDouble(r -> r[3]).toArray())),
           new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
               List.of(log.stream().mapToDouble(r -> r[5]).toArray()))), 2));
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("command", cfg.command());
-      extra.put("seed", cfg.seed());
-      extra.put("steps", cfg.steps());
-      extra.put("batch", cfg.batch());
+      Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
+          cfg.learningRate());
       extra.put("crop", cfg.cropFrames() + "x" + cfg.cropHeight() + "x" + cfg.cropWidth());
-      extra.put("learning_rate", cfg.learningRate());
       extra.put("kl_weight", cfg.klWeight());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
