@@ -14,9 +14,13 @@ import ai.djl.util.PairList;
 
 /**
  * A 3D convolution that never looks ahead in time (CogVideoX, 3.1): time is padded on the past side
- * only, so output frame t sees input frames up to t (up to st*t with time stride st). The padding
- * repeats the first frame rather than adding zeros, so a lone image is a 1-frame video of itself.
- * Space is zero-padded symmetrically.
+ * only, so output frame t sees input frames up to t (up to st*t with time stride st), and a lone
+ * image is a 1-frame video encoded on its own. The past is padded with zeros, as in MAGVIT-v2, not
+ * with copies of the first frame as CogVideoX does: through a stack of some twenty such layers,
+ * copies of frame 0 stand in for most of a short window's receptive field, so every latent frame
+ * was mostly frame 0 and training settled on a still clip (4 clips of 9x32x32 overfitted 300
+ * steps: 19.5 dB and output flicker 0.0002 against the input's 0.045 with copies; 24.9 dB and
+ * 0.051 with zeros). Space is zero-padded symmetrically.
  *
  * <p>Inside a chunked decode (a {@link CausalCache} in the params) the past is the previous chunk's
  * last frames instead, which makes the output of each chunk equal to that slice of a whole-clip
@@ -67,7 +71,9 @@ final class CausalConv3d extends AbstractBlock {
     }
     NDArray past = cache == null ? null : cache.tail(this, x.getManager()); // [B, C, kt-1, H, W]
     if (past == null) {
-      past = x.get(":, :, 0:1").repeat(2, pastFrames);
+      Shape s = x.getShape();
+      past = x.getManager().zeros(new Shape(s.get(0), s.get(1), pastFrames, s.get(3), s.get(4)), x.getDataType(),
+          x.getDevice());
     }
     NDArray padded = NDArrays.concat(new NDList(past, x), 2);
     if (cache != null) {
