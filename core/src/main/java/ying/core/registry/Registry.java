@@ -103,6 +103,61 @@ public final class Registry {
     return new ModelRef(p.name(), version);
   }
 
+  /**
+   * Copies one checkpoint of {@code source} into this registry under the same name and version,
+   * manifest and all, so its provenance and the refs that name it stay true. The copy is verified
+   * against the manifest before it becomes visible; LATEST moves to it only when it is newer than
+   * what this registry already has. Copying a version that is already here with the same files does
+   * nothing; one with other files is refused.
+   *
+   * @return the exact ref copied, and whether anything was written
+   */
+  public Copy copyFrom(Registry source, ModelRef ref) throws IOException {
+    try (Checkpoint checkpoint = source.load(ref)) {
+      ModelRef exact = checkpoint.ref();
+      String target = Storage.join(Storage.join(root, exact.name()), exact.version());
+      String targetManifest = Storage.join(target, MANIFEST);
+      if (storage.exists(targetManifest)) {
+        JsonNode here = JSON.readTree(storage.readString(targetManifest));
+        if (!here.get("files").equals(checkpoint.manifest().get("files"))) {
+          throw new CheckpointException(exact + " is already in " + root + " with other files; not overwriting it");
+        }
+        verify(target, here, exact + " in " + root);
+        return new Copy(exact, false);
+      }
+      String staging = Storage.join(Storage.join(root, exact.name()), "._staging-" + UUID.randomUUID());
+      try {
+        for (var it = checkpoint.manifest().get("files").fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          storage.putAtomically(checkpoint.file(f), Storage.join(staging, f));
+        }
+        storage.writeStringAtomically(Storage.join(staging, MANIFEST), JSON.writeValueAsString(checkpoint.manifest()));
+        verify(staging, checkpoint.manifest(), exact + " (staging)");
+        if (!storage.fs(target).rename(new org.apache.hadoop.fs.Path(staging), new org.apache.hadoop.fs.Path(target))) {
+          throw new IOException("could not move " + staging + " to " + target);
+        }
+      } catch (IOException | RuntimeException e) {
+        storage.delete(staging);
+        throw e;
+      }
+      String latest = Storage.join(Storage.join(root, exact.name()), LATEST);
+      if (!storage.exists(latest) || newer(exact.version(), storage.readString(latest).strip())) {
+        storage.writeStringAtomically(latest, exact.version() + "\n");
+      }
+      return new Copy(exact, true);
+    }
+  }
+
+  /** What {@link #copyFrom} did. */
+  public record Copy(ModelRef ref, boolean written) {}
+
+  private static boolean newer(String version, String than) {
+    if (version.matches("\\d+") && than.matches("\\d+")) {
+      return Integer.parseInt(version) > Integer.parseInt(than);
+    }
+    return version.compareTo(than) > 0;
+  }
+
   /** Versions are 1, 2, 3...: one more than the highest published, whatever LATEST says. */
   String nextVersion(String name) throws IOException {
     return Integer.toString(versions(name).stream().mapToInt(Integer::parseInt).max().orElse(0) + 1);

@@ -92,4 +92,36 @@ class RegistryTest {
     assertNull(ModelRef.parse("vae").version());
     assertThrows(IllegalArgumentException.class, () -> ModelRef.parse("../etc@1"));
   }
+
+  @Test
+  void copiesACheckpointWithItsVersionAndManifest() throws Exception {
+    Registry release = registry();
+    release.publish(files("one", "weights-1"), publication(null));
+    release.publish(files("two", "weights-2"), publication("captioner@1"));
+    Registry scratch = new Registry(Storage.local(), dir.resolve("scratch").toString());
+
+    Registry.Copy copy = scratch.copyFrom(release, ModelRef.parse("captioner@1"));
+    assertEquals(new Registry.Copy(ModelRef.parse("captioner@1"), true), copy);
+    assertEquals(new Registry.Copy(ModelRef.parse("captioner@1"), false),
+        scratch.copyFrom(release, ModelRef.parse("captioner@1")));
+    scratch.copyFrom(release, ModelRef.parse("captioner"));
+    try (Checkpoint a = release.load(ModelRef.parse("captioner@2"));
+        Checkpoint b = scratch.load(ModelRef.parse("captioner"))) {
+      assertEquals(a.ref(), b.ref());
+      assertEquals(a.manifest(), b.manifest());
+      assertEquals("weights-2", Files.readString(b.file("params.bin")));
+    }
+    // An older version copied later leaves LATEST where it was.
+    Registry other = new Registry(Storage.local(), dir.resolve("other").toString());
+    other.copyFrom(release, ModelRef.parse("captioner@2"));
+    other.copyFrom(release, ModelRef.parse("captioner@1"));
+    assertEquals("captioner@2", other.resolve(ModelRef.parse("captioner")).toString());
+    // A version already there with other files is refused, and left alone.
+    Registry rival = new Registry(Storage.local(), dir.resolve("rival").toString());
+    rival.publish(files("three", "weights-3"), publication(null));
+    assertThrows(CheckpointException.class, () -> scratch.copyFrom(rival, ModelRef.parse("captioner@1")));
+    try (Checkpoint kept = scratch.load(ModelRef.parse("captioner@1"))) {
+      assertEquals("weights-1", Files.readString(kept.file("params.bin")));
+    }
+  }
 }

@@ -13,8 +13,6 @@ import ying.core.io.Storage;
 import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
-import ying.core.video.ContactSheet;
-import ying.core.video.VideoWriter;
 import ying.inference.dit.DitModel;
 import ying.inference.vae.VaeModel;
 
@@ -80,17 +78,8 @@ public final class GenerateCommand implements YingCommand {
         Progress progress = new Progress("generate", "steps", steps);
         byte[] video = Generation.run(dit, vae, new Generation.Request(prompt, first, frames, height, width, steps,
             guidance, seed), progress::update);
-        try (VideoWriter w = music == null ? VideoWriter.create(storage, out, width, height, fps)
-            : VideoWriter.createWithAudio(storage, out, width, height, fps, Storage.normalise(music))) {
-          for (int f = 0; f < frames; f++) {
-            w.write(video, f * width * height * 3);
-          }
-          w.finish();
-        }
-        String sheet = out.replaceAll("(?i)\\.mp4$", "") + ".png";
-        try (var os = storage.create(sheet)) {
-          os.write(ContactSheet.png(video, frames, height, width, 8, 4));
-        }
+        GeneratedVideo.write(storage, out, video, frames, width, height, fps, music);
+        String sheet = GeneratedVideo.sheetOf(out);
         System.out.println("wrote " + out + " and " + sheet);
       }
     }

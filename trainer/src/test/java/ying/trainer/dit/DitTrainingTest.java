@@ -107,6 +107,60 @@ class DitTrainingTest {
   }
 
   @Test
+  void generatesAPromptsFileAsASparkJobAndGradesItWithTheCaptioner() throws Exception {
+    String ref = DitTrainer.train(config(latents, null, false, 4), captions, Storage.local()).ref().toString();
+    Path prompts = dir.resolve("prompts.txt");
+    Files.writeString(prompts, "# two prompts of the grammar, one in plain words\n" + captions.get(0) + "\n\n"
+        + "The camera pans left. On a blue grid background, a small green star moves up. Glowing style.\n"
+        + "A purple elephant juggles oranges\n");
+    Path out = dir.resolve("batch");
+    String[] batch = {"generate-batch", "--prompts", prompts.toString(), "--out", out.toString(), "--checkpoint", ref,
+        "--registry", registry, "--frames", "9", "--steps", "2", "--seed", "5", "--master", "local[2]"};
+    assertEquals(0, Main.run(batch));
+    List<String> videos;
+    try (var files = Files.list(out.resolve("videos"))) {
+      // Hadoop's local file system keeps .crc checksums beside what it writes.
+      videos = files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith(".")).sorted().toList();
+    }
+    assertEquals(List.of("prompt-00000.mp4", "prompt-00000.png", "prompt-00001.mp4", "prompt-00001.png",
+        "prompt-00002.mp4", "prompt-00002.png"), videos);
+    byte[] first = Files.readAllBytes(out.resolve("videos/prompt-00001.mp4"));
+    // A rerun rewrites the same videos (same seeds, same bytes) and replaces the table: nothing is added.
+    assertEquals(0, Main.run(batch));
+    try (var files = Files.list(out.resolve("videos"))) {
+      assertEquals(videos.size(), files.filter(f -> !f.getFileName().toString().startsWith(".")).count());
+    }
+    assertTrue(java.util.Arrays.equals(first, Files.readAllBytes(out.resolve("videos/prompt-00001.mp4"))));
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      var table = spark.read().parquet(out.resolve("generations").toString()).orderBy("prompt_index").collectAsList();
+      assertEquals(3, table.size());
+      assertEquals(5L + 2, table.get(2).getLong(table.get(2).fieldIndex("seed")));
+      assertTrue(table.stream().allMatch(r -> r.isNullAt(r.fieldIndex("error"))));
+    } finally {
+      spark.stop();
+    }
+    // Frames the VAE cannot take fail every prompt with its reason, and the job still writes its table.
+    Path bad = dir.resolve("batch-bad");
+    assertEquals(1, Main.run("generate-batch", "--prompts", prompts.toString(), "--out", bad.toString(), "--checkpoint",
+        ref, "--registry", registry, "--frames", "8", "--steps", "2", "--master", "local[2]"));
+    assertTrue(Files.isDirectory(bad.resolve("generations")));
+
+    // eval-generation captions the videos with the release captioner and grades the two grammar prompts.
+    Path eval = dir.resolve("eval");
+    assertEquals(0, Main.run("eval-generation", "--prompts", prompts.toString(), "--out", eval.toString(),
+        "--checkpoint", ref, "--registry", registry, "--frames", "9", "--steps", "2", "--captioner-registry",
+        Path.of("..", "models").toAbsolutePath().normalize().toString(), "--master", "local[2]"));
+    var report = new ObjectMapper().readTree(eval.resolve("_eval.json").toFile());
+    assertEquals(3, report.get("generated").asInt());
+    assertEquals(2, report.get("graded").asInt());
+    assertEquals(1, report.get("outside_grammar").asInt());
+    assertTrue(report.get("captioner").asText().startsWith("captioner@"), report.toString());
+    double colour = report.get("agreement").get("colour_accuracy").asDouble();
+    assertTrue(colour >= 0 && colour <= 1, report.toString());
+  }
+
+  @Test
   void imageToVideoTrainsOnTheFirstFramesLatents() throws Exception {
     DitTrainer.Result r = DitTrainer.train(config(latents, null, true, 6), captions, Storage.local());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref());
