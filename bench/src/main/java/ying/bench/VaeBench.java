@@ -2,7 +2,6 @@ package ying.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import java.util.Locale;
@@ -64,7 +63,7 @@ public final class VaeBench implements Callable<Integer> {
       VaeConfig c = vae.config();
       byte[] frames = new byte[t * h * w * 3];
       new Random(1).nextBytes(frames);
-      double matmul = matmulGflops(m);
+      double matmul = Matmul.gflops(m, n, reps, warmups);
       double[] enc = new double[reps];
       double[] dec = new double[reps];
       for (int i = -warmups; i < reps; i++) {
@@ -81,8 +80,8 @@ public final class VaeBench implements Callable<Integer> {
           }
         }
       }
-      double encS = median(enc);
-      double decS = median(dec);
+      double encS = Matmul.median(enc);
+      double decS = Matmul.median(dec);
       long encMacs = VaeCost.encoderMacs(c, t, h, w);
       long decMacs = VaeCost.decoderMacs(c, t, h, w);
       double gflops = 2.0 * (encMacs + decMacs) / 1e9 / (encS + decS);
@@ -107,29 +106,5 @@ public final class VaeBench implements Callable<Integer> {
           + " weights (speed does not depend on the weights)");
       return VaeModel.create(VaeConfig.defaults(), 0);
     }
-  }
-
-  private double matmulGflops(NDManager m) {
-    double[] s = new double[reps];
-    try (NDManager scope = m.newSubManager()) {
-      NDArray a = scope.randomUniform(-1f, 1f, new Shape(n, n));
-      NDArray b = scope.randomUniform(-1f, 1f, new Shape(n, n));
-      for (int i = -warmups; i < reps; i++) {
-        long t0 = System.nanoTime();
-        try (NDArray p = a.matMul(b)) {
-          p.toFloatArray();
-        }
-        if (i >= 0) {
-          s[i] = (System.nanoTime() - t0) / 1e9;
-        }
-      }
-    }
-    return 2.0 * n * n * (double) n / 1e9 / median(s);
-  }
-
-  private static double median(double[] v) {
-    double[] c = v.clone();
-    Arrays.sort(c);
-    return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
   }
 }

@@ -57,26 +57,35 @@ public final class DemoCommand implements YingCommand {
     String models = Storage.join(root, "models");
     String video = Storage.join(root, "generated.mp4");
     // The DiT names the VAE whose latents it learned; the demo's dataset must hold that VAE's latents.
-    ModelRef dit;
-    ModelRef vae;
-    try (Checkpoint release = new Registry(Storage.local(), Registry.defaultRoot()).load(ModelRef.parse("dit"))) {
-      dit = release.ref();
-      vae = ModelRef.parse(release.manifest().get("vae").asText());
+    Registry release = new Registry(Storage.local(), Registry.defaultRoot());
+    ModelRef dit = null;
+    ModelRef vae = null;
+    if (!release.versions("dit").isEmpty()) {
+      try (Checkpoint c = release.load(ModelRef.parse("dit"))) {
+        dit = c.ref();
+        vae = ModelRef.parse(c.manifest().get("vae").asText());
+      }
     }
     List<String[]> stages = new ArrayList<>();
     stages.add(new String[] {"synth", "--count", Integer.toString(videos), "--seed", Long.toString(seed), "--out",
         synth});
     stages.add(new String[] {"caption", "--input", Storage.join(synth, "videos"), "--out", captions});
-    stages.add(new String[] {"copy-model", "--model", vae.toString(), "--to", models});
-    stages.add(new String[] {"copy-model", "--model", dit.toString(), "--to", models});
-    stages.add(new String[] {"build-dataset", "--clips", captions, "--out", dataset, "--overwrite", "--vae",
-        vae.toString(), "--registry", models});
-    stages.add(new String[] {"train-dit", "--data", dataset, "--registry", models, "--init", dit.toString(), "--vae",
-        vae.toString(), "--steps", Integer.toString(trainSteps), "--batch", "4", "--warmup",
-        Integer.toString(Math.max(1, trainSteps / 10)), "--val-every",
-        Integer.toString(Math.max(10, trainSteps / 30 * 10))});
-    stages.add(new String[] {"generate", "--registry", models, "--checkpoint", "dit", "--prompt", prompt, "--steps",
-        Integer.toString(sampleSteps), "--out", video});
+    if (dit == null) {
+      System.err.println("ying demo: no release DiT in " + release.root() + ", so the demo stops after build-dataset"
+          + " (no fine-tune, no generated video)");
+      stages.add(new String[] {"build-dataset", "--clips", captions, "--out", dataset, "--overwrite"});
+    } else {
+      stages.add(new String[] {"copy-model", "--model", vae.toString(), "--to", models});
+      stages.add(new String[] {"copy-model", "--model", dit.toString(), "--to", models});
+      stages.add(new String[] {"build-dataset", "--clips", captions, "--out", dataset, "--overwrite", "--vae",
+          vae.toString(), "--registry", models});
+      stages.add(new String[] {"train-dit", "--data", dataset, "--registry", models, "--init", dit.toString(), "--vae",
+          vae.toString(), "--steps", Integer.toString(trainSteps), "--batch", "4", "--warmup",
+          Integer.toString(Math.max(1, trainSteps / 10)), "--val-every",
+          Integer.toString(Math.max(10, trainSteps / 30 * 10))});
+      stages.add(new String[] {"generate", "--registry", models, "--checkpoint", "dit", "--prompt", prompt, "--steps",
+          Integer.toString(sampleSteps), "--out", video});
+    }
     long t0 = System.nanoTime();
     for (String[] stage : stages) {
       requireCommand(stage[0]);
@@ -88,10 +97,12 @@ public final class DemoCommand implements YingCommand {
       }
     }
     System.out.printf("%n== demo finished in %.0f s%n  synthetic videos and labels: %s%n  captions:"
-        + "                     %s%n  training dataset:             %s (see _report.png)%n  models:"
-        + "                       %s (the release %s and %s, and the fine-tuned DiT)%n  generated video:"
-        + "              %s (and its contact sheet, .png)%n",
-        (System.nanoTime() - t0) / 1e9, synth, captions, dataset, models, vae, dit, video);
+        + "                     %s%n  training dataset:             %s (see _report.png)%n",
+        (System.nanoTime() - t0) / 1e9, synth, captions, dataset);
+    if (dit != null) {
+      System.out.printf("  models:                       %s (the release %s and %s, and the fine-tuned DiT)%n"
+          + "  generated video:              %s (and its contact sheet, .png)%n", models, vae, dit, video);
+    }
     return 0;
   }
 
