@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,10 +36,14 @@ import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.report.Charts;
 import ying.core.text.Tokenizer;
+import ying.core.video.VideoException;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
 import ying.inference.dit.NoiseSchedule;
+import ying.inference.generate.GeneratedVideo;
+import ying.inference.generate.Generation;
+import ying.inference.vae.VaeModel;
 import ying.trainer.Batches;
 import ying.trainer.Gradients;
 import ying.trainer.Publishing;
@@ -53,6 +58,9 @@ public final class DitTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VAL_BATCHES = 4;
   static final String LOG_HEADER = "step,loss,learning_rate,seconds,val_loss";
+  /** How val prompts are sampled into a published checkpoint. */
+  private static final int SAMPLE_STEPS = 20;
+  private static final float SAMPLE_GUIDANCE = 6f;
 
   private DitTrainer() {}
 
@@ -209,10 +217,57 @@ public final class DitTrainer {
     return val.isEmpty() ? Double.NaN : sum / val.size();
   }
 
+  /**
+   * Samples the first {@code cfg.samples()} val clips' captions (and, for image-to-video, their first
+   * frames) with the trained weights into {@code sample-N.mp4} + {@code sample-N.png} in the
+   * checkpoint, so a run can be looked at as well as read off its loss.
+   */
+  private static void writeSamples(DitModel model, DitTrainingConfig cfg, ModelRef vaeRef, Registry registry,
+      Storage storage, Path dir) throws IOException {
+    List<DatasetBatch> clips = new ArrayList<>();
+    if (cfg.samples() == 0) {
+      return;
+    }
+    for (DatasetBatch b : new ShardReader(storage, cfg.data(), Batches.evalSplit(storage, cfg.data()), null, 1, -1, 1)) {
+      clips.add(b);
+      if (clips.size() >= cfg.samples()) {
+        break;
+      }
+    }
+    Storage local = Storage.local();
+    try (Checkpoint v = registry.load(vaeRef); VaeModel vae = VaeModel.load(v)) {
+      for (int i = 0; i < clips.size(); i++) {
+        DatasetBatch clip = clips.get(i);
+        int tf = vae.config().temporalFactor();
+        int frames = 1 + (clip.frames() - 1) / tf * tf;
+        byte[] image = cfg.imageToVideo()
+            ? java.util.Arrays.copyOf(clip.pixels(), clip.height() * clip.width() * 3) : null;
+        long t0 = System.nanoTime();
+        byte[] video = Generation.run(model, vae, new Generation.Request(clip.captions().get(0), image, frames,
+            clip.height(), clip.width(), SAMPLE_STEPS, SAMPLE_GUIDANCE, i), step -> { });
+        String out = Storage.normalise(dir.resolve("sample-" + i + ".mp4").toString());
+        try {
+          GeneratedVideo.write(local, out, video, frames, clip.width(), clip.height(), 8, null);
+        } catch (VideoException e) {
+          throw new IOException("could not write " + out + ": " + e.getMessage(), e);
+        }
+        System.err.printf(Locale.ROOT, "train-dit: sample %d (%.1f s): \"%s\"%n", i, (System.nanoTime() - t0) / 1e9,
+            clip.captions().get(0));
+      }
+    }
+    // Hadoop's local file system leaves .crc files; the checkpoint holds only what its manifest lists.
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".crc")).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
   private static ModelRef publish(DitModel model, DitTrainingConfig cfg, ModelRef vae, Registry registry,
       String parent, List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
     return Publishing.staged("ying-dit-", dir -> {
       model.save(dir);
+      writeSamples(model, cfg, vae, registry, storage, dir);
       StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
       for (double[] r : log) {
         csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],

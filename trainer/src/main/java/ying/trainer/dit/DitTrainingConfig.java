@@ -12,15 +12,19 @@ import ying.inference.dit.DitConfig;
  *     from the data and the VAE); null for {@link DitConfig#defaults}
  * @param imageToVideo whether the first frame's latents condition the model (i2v) or only the caption (t2v)
  * @param captionDropout share of captions replaced by the empty caption, for classifier-free guidance
+ * @param samples val clips whose captions (and first frames, for i2v) are sampled into the checkpoint
  */
 public record DitTrainingConfig(String data, String registry, String vae, String init, DitConfig architecture,
     String name, boolean imageToVideo, int steps, int batch, float learningRate, int warmupSteps,
-    float captionDropout, long seed, int logEvery, int valEvery, String command) implements Serializable {
+    float captionDropout, long seed, int logEvery, int valEvery, int samples, String command) implements Serializable {
 
   public DitTrainingConfig {
     if (steps < 1 || batch < 1 || !(learningRate > 0) || !(captionDropout >= 0 && captionDropout < 1)) {
       throw new IllegalArgumentException("steps, batch and learning rate must be positive and caption dropout in"
           + " [0, 1)");
+    }
+    if (samples < 0) {
+      throw new IllegalArgumentException("samples must be 0 or more, got " + samples);
     }
     if (logEvery < 1 || valEvery < logEvery || valEvery % logEvery != 0) {
       throw new IllegalArgumentException("val-every (" + valEvery + ") must be a multiple of the log interval ("

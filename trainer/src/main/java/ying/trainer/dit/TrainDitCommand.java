@@ -46,6 +46,10 @@ public final class TrainDitCommand implements YingCommand {
   @Option(names = "--lr", defaultValue = "0.0003", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
   float learningRate;
 
+  @Option(names = "--samples", defaultValue = "2",
+      description = "Val captions sampled into the checkpoint as sample-N.mp4 + .png (20 steps). Default: ${DEFAULT-VALUE}.")
+  int samples;
+
   @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
   int warmup;
 
@@ -73,7 +77,7 @@ public final class TrainDitCommand implements YingCommand {
     };
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, vae, init, null, name, i2v, steps, batch, learningRate,
-        warmup, captionDropout, seed, 10, valEvery,
+        warmup, captionDropout, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {
