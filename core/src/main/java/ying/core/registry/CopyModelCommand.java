@@ -1,7 +1,5 @@
 package ying.core.registry;
 
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.cli.YingCommand;
@@ -32,25 +30,12 @@ public final class CopyModelCommand implements YingCommand {
 
   @Override
   public Integer call() throws Exception {
-    Storage storage = new Storage(hadoopConf(conf));
+    Storage storage = new Storage(Sessions.hadoopConfiguration(conf));
     Registry source = new Registry(storage, from == null ? Registry.defaultRoot() : from);
     Registry target = new Registry(storage, to);
     Registry.Copy copy = target.copyFrom(source, ModelRef.parse(model));
     System.out.println((copy.written() ? "copied " : "already there: ") + copy.ref() + " from " + source.root()
         + " to " + target.root());
     return 0;
-  }
-
-  /** Hadoop settings from a Spark properties file's {@code spark.hadoop.*} entries, as Spark would apply them. */
-  static Configuration hadoopConf(String confFile) {
-    Configuration c = new Configuration();
-    if (confFile != null) {
-      for (Map.Entry<String, String> e : Sessions.load(confFile).entrySet()) {
-        if (e.getKey().startsWith("spark.hadoop.")) {
-          c.set(e.getKey().substring("spark.hadoop.".length()), e.getValue());
-        }
-      }
-    }
-    return c;
   }
 }

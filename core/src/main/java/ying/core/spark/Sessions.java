@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -18,6 +19,7 @@ public final class Sessions {
   private Sessions() {}
 
   public static final String EMBEDDED_MASTER = "local[*]";
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   /**
    * @param master {@code --master} from the command line, or null
@@ -53,6 +55,23 @@ public final class Sessions {
         builder.config(k, v);
       }
     });
+  }
+
+  /**
+   * The Hadoop configuration for a command that runs without Spark ({@code generate}): Hadoop's
+   * defaults plus the {@code spark.hadoop.*} entries of {@code confFile} (may be null), as a Spark job
+   * would see them, so one properties file (e.g. conf/s3.properties) reaches the same storage.
+   */
+  public static Configuration hadoopConfiguration(String confFile) {
+    Configuration hadoop = new Configuration();
+    if (confFile != null) {
+      load(confFile).forEach((k, v) -> {
+        if (k.startsWith(HADOOP_PREFIX)) {
+          hadoop.set(k.substring(HADOOP_PREFIX.length()), v);
+        }
+      });
+    }
+    return hadoop;
   }
 
   /** Reads a Spark properties file ({@code key value} or {@code key=value} lines). */

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.InputStream;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.cli.Progress;
@@ -13,6 +12,7 @@ import ying.core.io.Storage;
 import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
+import ying.core.spark.Sessions;
 import ying.inference.dit.DitModel;
 import ying.inference.vae.VaeModel;
 
@@ -62,9 +62,13 @@ public final class GenerateCommand implements YingCommand {
   @Option(names = "--music", paramLabel = "FILE", description = "An audio file muxed in, cut to the video's length.")
   String music;
 
+  @Option(names = "--conf", paramLabel = "FILE",
+      description = "A Spark properties file (see conf/); its spark.hadoop.* entries set up storage, e.g. s3a.")
+  String conf;
+
   @Override
   public Integer call() throws Exception {
-    Storage storage = new Storage(new Configuration());
+    Storage storage = new Storage(Sessions.hadoopConfiguration(conf));
     Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
     try (Checkpoint ditCkpt = r.load(ModelRef.parse(checkpoint)); DitModel dit = DitModel.load(ditCkpt)) {
       String vaeRef = ditCkpt.manifest().path("vae").asText(null);
