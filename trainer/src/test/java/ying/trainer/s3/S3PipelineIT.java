@@ -32,6 +32,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.trainer.it.ChildProcess;
+import ying.trainer.it.ChildProcess.Result;
 
 /**
  * The launcher end to end against a real S3 server, as an operator runs it: bin/ying with
@@ -53,11 +54,9 @@ class S3PipelineIT {
   private final Path repo = ChildProcess.repoRoot();
   private final String accessKey = "AKIA" + random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
   private final String secretKey = random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-  private final List<Run> runs = new ArrayList<>();
+  private final List<Result> runs = new ArrayList<>();
   private Map<String, String> env;
   private String endpoint;
-
-  private record Run(List<String> command, int exit, String output) {}
 
   @Test
   void pipelineRunsOnS3AddsNothingOnRerunAndNeverLeaksCredentials() throws Exception {
@@ -141,7 +140,7 @@ class S3PipelineIT {
       assertEquals(before, listBucket(), "a caption rerun adds or removes no object");
       assertEquals(clips, rows(parquetFiles(download("captions").resolve("caption_model=captioner@3"))));
       String manifest = Files.readString(copy.resolve("pixels/_manifest.json"));
-      Run refused = run(yingCommand(concat(new String[] {"build-dataset", "--clips", S3 + "/captions", "--out",
+      Result refused = run(yingCommand(concat(new String[] {"build-dataset", "--clips", S3 + "/captions", "--out",
           S3 + "/pixels", "--conf", conf, "--master", "local[2]"}, tiny)));
       assertNotEquals(0, refused.exit(), "a finished dataset is refused:\n" + refused.output());
       assertTrue(refused.output().contains("is a finished dataset"), refused.output());
@@ -177,7 +176,7 @@ class S3PipelineIT {
    */
   private void assertNoCredentials(Path bucket) throws IOException {
     List<String> secrets = List.of(secretKey, accessKey);
-    for (Run r : runs) {
+    for (Result r : runs) {
       for (String s : secrets) {
         assertFalse(String.join(" ", r.command()).contains(s), "a credential on a command line: " + r.command());
         assertFalse(r.output().contains(s), "a credential in the output of " + r.command());
@@ -220,7 +219,7 @@ class S3PipelineIT {
 
   /** Runs bin/ying; fails the test with the output when it exits non-zero. Returns the output. */
   private String ying(String... args) throws Exception {
-    Run r = run(yingCommand(args));
+    Result r = run(yingCommand(args));
     if (r.exit() != 0) {
       fail("bin/ying " + String.join(" ", args) + " exited " + r.exit() + ":\n" + ChildProcess.tail(r.output()));
     }
@@ -236,20 +235,19 @@ class S3PipelineIT {
   private String aws(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint));
     cmd.addAll(List.of(args));
-    Run r = run(cmd);
+    Result r = run(cmd);
     if (r.exit() != 0) {
       fail(String.join(" ", cmd) + " exited " + r.exit() + ":\n" + ChildProcess.tail(r.output()));
     }
     return r.output();
   }
 
-  private Run run(List<String> command) throws Exception {
+  private Result run(List<String> command) throws Exception {
     String what = command.get(0).endsWith("ying") ? command.get(1) : "aws-" + command.get(3) + "-" + command.get(4);
     Path log = dir.resolve("logs").resolve(String.format("%02d-%s.log", runs.size(), what));
-    ChildProcess.Result r = ChildProcess.run(command, env, dir, log, Duration.ofMinutes(10));
-    Run done = new Run(command, r.exit(), r.output());
-    runs.add(done);
-    return done;
+    Result r = ChildProcess.run(command, env, dir, log, Duration.ofMinutes(10));
+    runs.add(r);
+    return r;
   }
 
   /**
