@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
+import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
 
@@ -106,8 +107,9 @@ public final class BuildDatasetCommand implements YingCommand {
     BuildConfig config = config();
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
+      // The registry goes to executors absolute: a relative path would resolve against their working directory.
       DatasetWriter.Latents latents = vae == null ? null
-          : new DatasetWriter.Latents(registry == null ? Registry.defaultRoot() : registry, vae);
+          : new DatasetWriter.Latents(Storage.normalise(registry == null ? Registry.defaultRoot() : registry), vae);
       DatasetWriter.Summary s = DatasetWriter.build(session, clips, out, config, latents, overwrite,
           "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
       System.out.printf("built %d clips of %d (train %d, val %d); %d errors, %d near-duplicates dropped%n"

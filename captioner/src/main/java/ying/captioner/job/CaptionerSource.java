@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import ying.captioner.model.Captioner;
 import ying.captioner.model.CaptionerModel;
 import ying.captioner.model.TorchScriptCaptioner;
@@ -23,12 +25,16 @@ import ying.core.registry.Registry;
  * @param externalUri the TorchScript folder, or null for a registry model
  */
 public record CaptionerSource(String label, String registry, String externalUri) implements Serializable {
+  // In the executor's log (a worker's work dir on a cluster): which URI each executor loaded its model from.
+  private static final Logger LOG = LoggerFactory.getLogger(CaptionerSource.class);
 
   /**
    * {@code --model} is a registry ref ({@code NAME[@VERSION]}, no slash) or a folder URI holding the
    * TorchScript contract's files (a path to its {@code model.pt} is taken as its folder).
    */
   public static CaptionerSource resolve(Storage storage, String model, String registry) throws IOException {
+    // Absolute on the driver: a relative path would resolve against each executor's working directory.
+    registry = Storage.normalise(registry);
     if (!model.contains("/")) {
       return new CaptionerSource(new Registry(storage, registry).resolve(ModelRef.parse(model)).toString(), registry,
           null);
@@ -53,6 +59,7 @@ public record CaptionerSource(String label, String registry, String externalUri)
 
   /** Loads the model (on an executor): registry checkpoints are verified, external files copied locally. */
   Captioner open(Storage storage) throws IOException {
+    LOG.info("loading captioner {} from {}", label, externalUri == null ? registry : externalUri);
     if (externalUri == null) {
       try (Checkpoint ckpt = new Registry(storage, registry).load(ModelRef.parse(label))) {
         return CaptionerModel.load(ckpt);

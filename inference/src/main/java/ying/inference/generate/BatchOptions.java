@@ -81,7 +81,8 @@ public final class BatchOptions {
    */
   public List<Row> run(SparkSession session) throws IOException {
     Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
-    String root = registry == null ? Registry.defaultRoot() : registry;
+    // Absolute on the driver: the executors' working directory is not this one.
+    String root = Storage.normalise(registry == null ? Registry.defaultRoot() : registry);
     String exact = new Registry(storage, root).resolve(ModelRef.parse(checkpoint)).toString();
     List<String> lines = storage.readString(Storage.normalise(prompts)).lines().toList();
     Dataset<Row> rows = GenerateBatch.prompts(session, lines);

@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static ying.trainer.it.ParquetTables.columns;
+import static ying.trainer.it.ParquetTables.groups;
+import static ying.trainer.it.ParquetTables.input;
+import static ying.trainer.it.ParquetTables.parquetFiles;
+import static ying.trainer.it.ParquetTables.rows;
+import static ying.trainer.it.ParquetTables.stringColumn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,24 +19,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ying.trainer.it.ChildProcess;
+import ying.trainer.it.ChildProcess.Result;
 
 /**
  * The launcher end to end against a real S3 server, as an operator runs it: bin/ying with
@@ -49,14 +51,12 @@ class S3PipelineIT {
 
   @TempDir Path dir;
 
-  private final Path repo = repoRoot();
+  private final Path repo = ChildProcess.repoRoot();
   private final String accessKey = "AKIA" + random("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
   private final String secretKey = random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
-  private final List<Run> runs = new ArrayList<>();
+  private final List<Result> runs = new ArrayList<>();
   private Map<String, String> env;
   private String endpoint;
-
-  private record Run(List<String> command, int exit, String output) {}
 
   @Test
   void pipelineRunsOnS3AddsNothingOnRerunAndNeverLeaksCredentials() throws Exception {
@@ -140,7 +140,7 @@ class S3PipelineIT {
       assertEquals(before, listBucket(), "a caption rerun adds or removes no object");
       assertEquals(clips, rows(parquetFiles(download("captions").resolve("caption_model=captioner@3"))));
       String manifest = Files.readString(copy.resolve("pixels/_manifest.json"));
-      Run refused = run(yingCommand(concat(new String[] {"build-dataset", "--clips", S3 + "/captions", "--out",
+      Result refused = run(yingCommand(concat(new String[] {"build-dataset", "--clips", S3 + "/captions", "--out",
           S3 + "/pixels", "--conf", conf, "--master", "local[2]"}, tiny)));
       assertNotEquals(0, refused.exit(), "a finished dataset is refused:\n" + refused.output());
       assertTrue(refused.output().contains("is a finished dataset"), refused.output());
@@ -176,7 +176,7 @@ class S3PipelineIT {
    */
   private void assertNoCredentials(Path bucket) throws IOException {
     List<String> secrets = List.of(secretKey, accessKey);
-    for (Run r : runs) {
+    for (Result r : runs) {
       for (String s : secrets) {
         assertFalse(String.join(" ", r.command()).contains(s), "a credential on a command line: " + r.command());
         assertFalse(r.output().contains(s), "a credential in the output of " + r.command());
@@ -219,9 +219,9 @@ class S3PipelineIT {
 
   /** Runs bin/ying; fails the test with the output when it exits non-zero. Returns the output. */
   private String ying(String... args) throws Exception {
-    Run r = run(yingCommand(args));
+    Result r = run(yingCommand(args));
     if (r.exit() != 0) {
-      fail("bin/ying " + String.join(" ", args) + " exited " + r.exit() + ":\n" + tail(r.output()));
+      fail("bin/ying " + String.join(" ", args) + " exited " + r.exit() + ":\n" + ChildProcess.tail(r.output()));
     }
     return r.output();
   }
@@ -235,27 +235,17 @@ class S3PipelineIT {
   private String aws(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("aws", "--endpoint-url", endpoint));
     cmd.addAll(List.of(args));
-    Run r = run(cmd);
+    Result r = run(cmd);
     if (r.exit() != 0) {
-      fail(String.join(" ", cmd) + " exited " + r.exit() + ":\n" + tail(r.output()));
+      fail(String.join(" ", cmd) + " exited " + r.exit() + ":\n" + ChildProcess.tail(r.output()));
     }
     return r.output();
   }
 
-  private Run run(List<String> command) throws Exception {
+  private Result run(List<String> command) throws Exception {
     String what = command.get(0).endsWith("ying") ? command.get(1) : "aws-" + command.get(3) + "-" + command.get(4);
     Path log = dir.resolve("logs").resolve(String.format("%02d-%s.log", runs.size(), what));
-    Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
-    pb.environment().clear();
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly().waitFor();
-      fail(command + " ran over 10 minutes:\n" + tail(Files.readString(log)));
-    }
-    Run r = new Run(command, p.exitValue(), Files.readString(log));
+    Result r = ChildProcess.run(command, env, dir, log, Duration.ofMinutes(10));
     runs.add(r);
     return r;
   }
@@ -329,69 +319,7 @@ class S3PipelineIT {
     fail("the aws CLI is missing: apt-get install awscli (.ci/run does)");
   }
 
-  // --- Parquet, read without Spark ---------------------------------------------------------------
-
-  private static List<Path> parquetFiles(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      List<Path> files = s.filter(f -> f.toString().endsWith(".parquet")).sorted().toList();
-      assertFalse(files.isEmpty(), "Parquet files under " + root);
-      return files;
-    }
-  }
-
-  private static HadoopInputFile input(Path f) throws IOException {
-    return HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new Configuration());
-  }
-
-  private static long rows(List<Path> files) throws IOException {
-    long n = 0;
-    for (Path f : files) {
-      try (ParquetFileReader reader = ParquetFileReader.open(input(f))) {
-        n += reader.getRecordCount();
-      }
-    }
-    return n;
-  }
-
-  private static List<String> columns(Path f) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(input(f))) {
-      MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-      return schema.getFields().stream().map(Type::getName).toList();
-    }
-  }
-
-  private static List<Group> groups(Path f) throws IOException {
-    List<Group> out = new ArrayList<>();
-    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(),
-        new org.apache.hadoop.fs.Path(f.toUri())).withConf(new Configuration()).build()) {
-      for (Group g = reader.read(); g != null; g = reader.read()) {
-        out.add(g);
-      }
-    }
-    return out;
-  }
-
-  private static List<String> stringColumn(List<Path> files, String column) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Path f : files) {
-      for (Group g : groups(f)) {
-        out.add(g.getString(column, 0));
-      }
-    }
-    return out;
-  }
-
   // --- small things ------------------------------------------------------------------------------
-
-  private static Path repoRoot() {
-    Path here = Path.of("").toAbsolutePath();
-    for (Path p = here; p != null; p = p.getParent()) {
-      if (Files.isExecutable(p.resolve("bin/ying")) && Files.isRegularFile(p.resolve("conf/s3.properties"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no checkout (bin/ying, conf/s3.properties) above " + here);
-  }
 
   private static String random(String alphabet, int length) {
     SecureRandom r = new SecureRandom();
@@ -406,9 +334,5 @@ class S3PipelineIT {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
-  }
-
-  private static String tail(String text) {
-    return text.length() <= 6000 ? text : "..." + text.substring(text.length() - 6000);
   }
 }

@@ -3,15 +3,12 @@ package ying.trainer.s3;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
+import ying.trainer.it.ChildProcess;
 
 /**
  * A real S3-compatible server (S3Proxy, in-memory blob store) as its own {@code java} process on a
@@ -39,7 +36,7 @@ final class S3ProxyServer implements AutoCloseable {
 
   static S3ProxyServer start(Path dir, String accessKey, String secretKey) throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    int port = freePort();
+    int port = ChildProcess.freePort();
     String endpoint = "http://127.0.0.1:" + port;
     Path conf = dir.resolve("s3proxy.properties");
     // "transient" is jclouds' flat in-memory key store; the nio2 stores model folders and refuse to delete a
@@ -69,17 +66,15 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   /**
-   * The test's class path (failsafe passes it as {@code surefire.test.class.path} when it launches
-   * through a manifest-only jar), jars only: S3Proxy and its libraries are test dependencies of
+   * The test's class path, jars only: S3Proxy and its libraries are test dependencies of
    * profile {@code it}; the rest is never loaded by S3Proxy's main class.
    */
   static String s3proxyClassPath() {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> jars = Arrays.stream(cp.split(File.pathSeparator)).filter(e -> e.endsWith(".jar")).toList();
+    List<String> jars = ChildProcess.testClassPathJars();
     if (jars.stream().noneMatch(j -> Path.of(j).getFileName().toString().startsWith("s3proxy-"))) {
       throw new IllegalStateException("no s3proxy jar on the test class path; run with -Pit (mvn verify -Pit)");
     }
-    return jars.stream().collect(Collectors.joining(File.pathSeparator));
+    return String.join(File.pathSeparator, jars);
   }
 
   private void awaitAnswer(Duration timeout) throws IOException, InterruptedException {
@@ -105,17 +100,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   String logTail() throws IOException {
-    if (!Files.exists(log)) {
-      return "(no log)";
-    }
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return ChildProcess.logTail(log, 30);
   }
 
   @Override
