@@ -32,12 +32,14 @@ public final class TrainVaeCommand implements YingCommand {
   @Option(names = "--steps", defaultValue = "3000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
   int steps;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--batch", defaultValue = "2", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
   int batch;
 
-  @Option(names = "--crop", defaultValue = "9x32x32", paramLabel = "FxHxW",
-      description = {"Training window: frames (1+4k) x height x width (multiples of 8), cut at random from each clip.",
-          "Default: ${DEFAULT-VALUE}."})
+  // Whole 49-frame clips in time: the causal receptive field spans some 68 frames, and a VAE trained
+  // on 9-frame windows only ever saw zero padding past the 9th, so later frames of a clip fell apart.
+  @Option(names = "--crop", defaultValue = "49x32x32", paramLabel = "FxHxW",
+      description = {"Training window: frames (1+4k) x height x width (multiples of 8), cut at random from each clip",
+          "(clips shorter or smaller are skipped). Default: ${DEFAULT-VALUE}."})
   String crop;
 
   @Option(names = "--lr", defaultValue = "0.0005", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
