@@ -12,7 +12,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.io.Storage;
-import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.text.Tokenizer;
@@ -20,6 +19,7 @@ import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitCost;
 import ying.inference.dit.DitModel;
 import ying.inference.generate.Generation;
+import ying.inference.generate.Generator;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeCost;
 import ying.inference.vae.VaeModel;
@@ -126,11 +126,9 @@ public final class SamplerBench implements Callable<Integer> {
 
   private Models load(Registry registry) throws Exception {
     if (!registry.versions(ModelRef.parse(checkpoint).name()).isEmpty()) {
-      try (Checkpoint d = registry.load(ModelRef.parse(checkpoint));
-          Checkpoint v = registry.load(ModelRef.parse(d.manifest().get("vae").asText()))) {
-        System.out.println("sampler-bench: " + d.ref() + " with " + v.ref() + " from " + registry.root());
-        return new Models(DitModel.load(d), VaeModel.load(v), d.ref() + " + " + v.ref());
-      }
+      Generator g = Generator.load(registry, ModelRef.parse(checkpoint));
+      System.out.println("sampler-bench: " + g.ditRef() + " with " + g.vaeRef() + " from " + registry.root());
+      return new Models(g.dit(), g.vae(), g.ditRef() + " + " + g.vaeRef());
     }
     System.out.println("sampler-bench: no checkpoint " + checkpoint + " in " + registry.root() + "; default configs,"
         + " random weights (speed does not depend on the weights)");

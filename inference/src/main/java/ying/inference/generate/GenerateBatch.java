@@ -13,12 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import ying.core.io.Storage;
-import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.spark.HadoopConf;
-import ying.inference.dit.DitModel;
-import ying.inference.vae.VaeModel;
 
 /**
  * Many prompts to many videos as a Spark job: each task loads the DiT and its VAE once and
@@ -81,9 +78,7 @@ public final class GenerateBatch {
     }
     Storage storage = hadoop.storage();
     Registry registry = new Registry(storage, s.registry());
-    try (Checkpoint ditCkpt = registry.load(ModelRef.parse(s.checkpoint())); DitModel dit = DitModel.load(ditCkpt);
-        Checkpoint vaeCkpt = registry.load(ModelRef.parse(ditCkpt.manifest().path("vae").asText()));
-        VaeModel vae = VaeModel.load(vaeCkpt)) {
+    try (Generator g = Generator.load(registry, ModelRef.parse(s.checkpoint()))) {
       while (prompts.hasNext()) {
         Row p = prompts.next();
         int index = p.getInt(0);
@@ -92,7 +87,7 @@ public final class GenerateBatch {
         long t0 = System.nanoTime();
         String uri = videoUri(s.out(), index);
         try {
-          byte[] video = Generation.run(dit, vae, new Generation.Request(prompt, null, s.frames(), s.height(),
+          byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, null, s.frames(), s.height(),
               s.width(), s.steps(), s.guidance(), seed), step -> { });
           GeneratedVideo.write(storage, uri, video, s.frames(), s.width(), s.height(), s.fps(), null);
           out.add(RowFactory.create(index, prompt, seed, uri, s.checkpoint(), (System.nanoTime() - t0) / 1e9, null));

@@ -9,12 +9,9 @@ import picocli.CommandLine.Option;
 import ying.core.cli.Progress;
 import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
-import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
-import ying.inference.dit.DitModel;
-import ying.inference.vae.VaeModel;
 
 /** {@code ying generate}: a prompt (and optionally a first frame) to an H.264 MP4 and a contact sheet. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
@@ -70,22 +67,15 @@ public final class GenerateCommand implements YingCommand {
   public Integer call() throws Exception {
     Storage storage = new Storage(Sessions.hadoopConfiguration(conf));
     Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
-    try (Checkpoint ditCkpt = r.load(ModelRef.parse(checkpoint)); DitModel dit = DitModel.load(ditCkpt)) {
-      String vaeRef = ditCkpt.manifest().path("vae").asText(null);
-      if (vaeRef == null) {
-        throw new IllegalArgumentException(ditCkpt.ref() + " does not name the VAE it was trained with");
-      }
-      try (Checkpoint vaeCkpt = r.load(ModelRef.parse(vaeRef)); VaeModel vae = VaeModel.load(vaeCkpt)) {
-        byte[] first = image == null ? null : readImage(storage, image, width, height);
-        System.err.printf(Locale.ROOT, "ying generate: %s with %s, %d frames of %dx%d, %d steps, guidance %.1f,"
-            + " seed %d%n", ditCkpt.ref(), vaeCkpt.ref(), frames, width, height, steps, guidance, seed);
-        Progress progress = new Progress("generate", "steps", steps);
-        byte[] video = Generation.run(dit, vae, new Generation.Request(prompt, first, frames, height, width, steps,
-            guidance, seed), progress::update);
-        GeneratedVideo.write(storage, out, video, frames, width, height, fps, music);
-        String sheet = GeneratedVideo.sheetOf(out);
-        System.out.println("wrote " + out + " and " + sheet);
-      }
+    try (Generator g = Generator.load(r, ModelRef.parse(checkpoint))) {
+      byte[] first = image == null ? null : readImage(storage, image, width, height);
+      System.err.printf(Locale.ROOT, "ying generate: %s with %s, %d frames of %dx%d, %d steps, guidance %.1f,"
+          + " seed %d%n", g.ditRef(), g.vaeRef(), frames, width, height, steps, guidance, seed);
+      Progress progress = new Progress("generate", "steps", steps);
+      byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, first, frames, height, width,
+          steps, guidance, seed), progress::update);
+      GeneratedVideo.write(storage, out, video, frames, width, height, fps, music);
+      System.out.println("wrote " + out + " and " + GeneratedVideo.sheetOf(out));
     }
     return 0;
   }
