@@ -7,9 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
+import ying.core.report.Charts;
 
 /** What every trainer does around a publish: name the exact data, stage files locally, clean up. */
 public final class Publishing {
@@ -21,6 +24,31 @@ public final class Publishing {
   public static String datasetHash(Storage storage, String data) throws IOException {
     JsonNode manifest = JSON.readTree(storage.readString(new DatasetLayout(data).manifest()));
     return manifest.get("content_sha256").asText();
+  }
+
+  /** Columns of {@link #writeLossLog}'s CSV. */
+  public static final String LOSS_LOG_HEADER = "step,loss,learning_rate,seconds,val_loss";
+
+  /**
+   * Writes a run's {@code training_log.csv} and {@code training.png} (the loss, train and val, and
+   * the learning rate) into {@code dir}, from rows {@code [step, loss, learning rate, seconds, val
+   * loss]} whose val loss is NaN where it was not measured.
+   */
+  public static void writeLossLog(Path dir, List<double[]> log, String lossTitle) throws IOException {
+    StringBuilder csv = new StringBuilder(LOSS_LOG_HEADER).append('\n');
+    for (double[] r : log) {
+      csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
+          Double.isNaN(r[4]) ? "" : String.format(Locale.ROOT, "%.6f", r[4])));
+    }
+    Files.writeString(dir.resolve("training_log.csv"), csv);
+    List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[4])).toList();
+    double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
+    Files.write(dir.resolve("training.png"), Charts.png(List.of(
+        new Charts.Series(lossTitle, "step", List.of("train", "val"),
+            List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
+            List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
+        new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
+            List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
   }
 
   /** The manifest fields every run records beside its metrics: how to make it again. */

@@ -15,7 +15,6 @@ import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,7 +36,6 @@ import ying.core.io.Storage;
 import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
-import ying.core.report.Charts;
 import ying.trainer.Batches;
 import ying.trainer.BestWeights;
 import ying.trainer.Gradients;
@@ -268,20 +266,7 @@ public final class CaptionerTrainer {
       List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
     return Publishing.staged("ying-captioner-", dir -> {
       model.save(dir);
-      StringBuilder csv = new StringBuilder("step,loss,learning_rate,seconds,val_loss\n");
-      for (double[] r : log) {
-        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
-            Double.isNaN(r[4]) ? "" : String.format(Locale.ROOT, "%.6f", r[4])));
-      }
-      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[4])).toList();
-      Files.writeString(dir.resolve("training_log.csv"), csv);
-      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
-      Files.write(dir.resolve("training.png"), Charts.png(List.of(
-          new Charts.Series("Loss", "step", List.of("train", "val"),
-              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
-              List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
-          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
+      Publishing.writeLossLog(dir, log, "Loss");
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),

@@ -34,7 +34,6 @@ import ying.core.io.Storage;
 import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
-import ying.core.report.Charts;
 import ying.core.text.Tokenizer;
 import ying.core.video.VideoException;
 import ying.inference.dit.DdimSampler;
@@ -57,7 +56,7 @@ import ying.trainer.Schedules;
 public final class DitTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VAL_BATCHES = 4;
-  static final String LOG_HEADER = "step,loss,learning_rate,seconds,val_loss";
+  static final String LOG_HEADER = Publishing.LOSS_LOG_HEADER;
   /** How val prompts are sampled into a published checkpoint. */
   private static final int SAMPLE_STEPS = 20;
   private static final float SAMPLE_GUIDANCE = 6f;
@@ -268,20 +267,7 @@ public final class DitTrainer {
     return Publishing.staged("ying-dit-", dir -> {
       model.save(dir);
       writeSamples(model, cfg, vae, registry, storage, dir);
-      StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
-      for (double[] r : log) {
-        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
-            Double.isNaN(r[4]) ? "" : String.format(Locale.ROOT, "%.6f", r[4])));
-      }
-      Files.writeString(dir.resolve("training_log.csv"), csv);
-      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[4])).toList();
-      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
-      Files.write(dir.resolve("training.png"), Charts.png(List.of(
-          new Charts.Series("v loss", "step", List.of("train", "val"),
-              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
-              List.of(log.stream().mapToDouble(r -> r[1]).toArray(), measured.stream().mapToDouble(r -> r[4]).toArray())),
-          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
+      Publishing.writeLossLog(dir, log, "v loss");
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
