@@ -138,7 +138,7 @@ public final class BuildDatasetBench implements Callable<Integer> {
     if (scaling.pin) {
       Machine.pinTo(master);
     }
-    try (SparkSession spark = Sessions.start("ying-build-dataset-bench", master, null)) {
+    try (SparkSession spark = Sessions.start("ying-build-dataset-bench", master, java.util.List.of())) {
       double own = Machine.ownCpuSeconds();
       double busy = Machine.machineBusySeconds();
       long start = System.nanoTime();

@@ -131,7 +131,7 @@ public final class CaptionBench implements Callable<Integer> {
     if (scaling.pin) {
       Machine.pinTo(master);
     }
-    try (SparkSession spark = Sessions.start("ying-caption-bench", master, null)) {
+    try (SparkSession spark = Sessions.start("ying-caption-bench", master, java.util.List.of())) {
       CaptionTimers timers = CaptionTimers.register(spark.sparkContext());
       double own = Machine.ownCpuSeconds();
       double busy = Machine.machineBusySeconds();

@@ -31,7 +31,8 @@ public record BuildConfig(
     double flashFraction,
     int duplicateBits,
     long shardTargetBytes,
-    long seed) implements Serializable {
+    long seed,
+    int maxVideos) implements Serializable {
 
   public BuildConfig {
     if (buckets.isEmpty()) {
@@ -46,6 +47,9 @@ public record BuildConfig(
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
     }
+    if (maxVideos < 0) {
+      throw new IllegalArgumentException("--max-videos must be positive (0: every video), got " + maxVideos);
+    }
     if (shardTargetBytes < 1) {
       throw new IllegalArgumentException("shard size must be positive");
     }
@@ -58,7 +62,7 @@ public record BuildConfig(
 
   public static BuildConfig defaults() {
     return new BuildConfig(defaultBuckets(), 0.1, EnumSet.allOf(Filter.class), 1.0, 3, List.of(), 0.002, 0.25, 0.2,
-        0.3, 6, 256L << 20, 0);
+        0.3, 6, 256L << 20, 0, 0);
   }
 
   public boolean on(Filter f) {

@@ -69,6 +69,11 @@ public final class BuildDatasetCommand implements YingCommand {
   @Option(names = "--shard-mb", description = "Target shard size in MiB. Default: 256.")
   Long shardMb;
 
+  @Option(names = "--max-videos", paramLabel = "N",
+      description = {"Build from N source videos only (all their clips): a stable sample, the N whose URI hashes",
+          "lowest, so a larger N keeps a smaller one's videos. Default: every video."})
+  Integer maxVideos;
+
   @Option(names = "--vae", paramLabel = "REF",
       description = {"Also write each clip's latents with this VAE checkpoint (NAME[@VERSION] in --registry), so",
           "DiT training never decodes pixels."})
@@ -95,7 +100,7 @@ public final class BuildDatasetCommand implements YingCommand {
         or(valFraction, D.valFraction()), enabled, or(minClipSeconds, D.minClipSeconds()),
         or(minCaptionWords, D.minCaptionWords()), blocked, or(staticBelow, D.staticBelow()),
         or(fastAbove, D.fastAbove()), D.flashJump(), D.flashFraction(), or(duplicateBits, D.duplicateBits()),
-        shardMb == null ? D.shardTargetBytes() : shardMb << 20, D.seed());
+        shardMb == null ? D.shardTargetBytes() : shardMb << 20, D.seed(), or(maxVideos, D.maxVideos()));
   }
 
   private static <T> T or(T given, T fallback) {
@@ -107,6 +112,9 @@ public final class BuildDatasetCommand implements YingCommand {
     BuildConfig config = config();
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
+      if (vae != null) {
+        Sessions.warnIfDefaultRegistry(session, "build-dataset", registry, Registry.defaultRoot());
+      }
       // The registry goes to executors absolute: a relative path would resolve against their working directory.
       DatasetWriter.Latents latents = vae == null ? null
           : new DatasetWriter.Latents(Storage.normalise(registry == null ? Registry.defaultRoot() : registry), vae);

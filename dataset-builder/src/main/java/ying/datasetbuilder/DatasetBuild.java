@@ -3,6 +3,7 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
 import java.util.List;
@@ -41,10 +42,25 @@ public final class DatasetBuild {
    * start, so each video is opened once and read by seeking.
    */
   public static Dataset<Row> process(Dataset<Row> clips, BuildConfig config, HadoopConf hadoop, int partitions) {
-    return clipColumns(clips)
+    return sampleVideos(clipColumns(clips), config.maxVideos())
         .repartition(partitions, col("video_uri"))
         .sortWithinPartitions("video_uri", "start_s", "end_s")
         .mapPartitions(new ClipProcessor(config, hadoop), Encoders.row(ProcessedClip.SCHEMA));
+  }
+
+  /**
+   * The clips of {@code maxVideos} source videos (0: all): those whose URI hashes lowest, a sample
+   * that does not depend on the table's order and grows by inclusion (a larger limit keeps a smaller
+   * one's videos).
+   */
+  public static Dataset<Row> sampleVideos(Dataset<Row> clips, int maxVideos) {
+    if (maxVideos == 0) {
+      return clips;
+    }
+    Dataset<Row> chosen = clips.select("video_uri").distinct()
+        .orderBy(xxhash64(col("video_uri")), col("video_uri")).limit(maxVideos);
+    return clips.join(chosen, "video_uri").select(clips.columns()[0],
+        Arrays.stream(clips.columns()).skip(1).toArray(String[]::new));
   }
 
   /**

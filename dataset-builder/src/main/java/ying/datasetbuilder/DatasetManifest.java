@@ -89,6 +89,7 @@ final class DatasetManifest {
     settings.put("flash_fraction", config.flashFraction());
     settings.put("duplicate_bits", config.duplicateBits());
     settings.put("shard_target_bytes", config.shardTargetBytes());
+    settings.put("max_videos", config.maxVideos());
     m.put("settings", settings);
     Map<String, Object> rows = new LinkedHashMap<>();
     long total = 0;

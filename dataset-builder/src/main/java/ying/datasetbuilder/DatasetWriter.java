@@ -30,6 +30,9 @@ public final class DatasetWriter {
   /** What a finished build reports back. */
   public record Summary(String out, long input, long written, long train, long val, long errors, long duplicates) {}
 
+  /** Clips per task of the latents stage: enough to pay for loading the VAE, few enough to spread and report. */
+  static final int CLIPS_PER_LATENT_TASK = 16;
+
   /** Which VAE writes latents: a registry and a ref in it (NAME[@VERSION]). */
   public record Latents(String registry, String ref) {}
 
@@ -52,7 +55,8 @@ public final class DatasetWriter {
 
     Dataset<Row> table = spark.read().parquet(clipsUri);
     String snapshot = DatasetManifest.snapshot(storage, clipsUri);
-    long videos = DatasetBuild.clipColumns(table).select("video_uri").distinct().count();
+    long videos = DatasetBuild.sampleVideos(DatasetBuild.clipColumns(table), config.maxVideos())
+        .select("video_uri").distinct().count();
     int partitions = (int) Math.max(1, Math.min(videos, 4L * spark.sparkContext().defaultParallelism()));
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
     try {
@@ -71,10 +75,22 @@ public final class DatasetWriter {
       Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates, clipsUri, snapshot);
       // Counted before the latents join: counting after would run the VAE over every clip twice.
       long rowCount = rows.count();
-      if (vae != null) {
-        rows = VaeLatents.add(rows, latents.registry(), vae, hadoop);
+      int shards = shardCount(rowCount, config);
+      if (vae == null) {
+        writeShards(rows, shards, layout, config);
+      } else {
+        // The VAE is the slow part (seconds per clip on a CPU). In the write's few tasks it kept cores
+        // idle and printed nothing for minutes; small tasks of their own use every core and report.
+        int latentTasks = (int) Math.max(1, Math.min(rowCount,
+            Math.max(spark.sparkContext().defaultParallelism(), (rowCount + CLIPS_PER_LATENT_TASK - 1) / CLIPS_PER_LATENT_TASK)));
+        rows = VaeLatents.add(rows.repartition(latentTasks, col("clip_id")), latents.registry(), vae, hadoop);
+        System.err.printf(Locale.ROOT, "build-dataset: encoding %d clips with %s in %d tasks, then writing %d shards%n",
+            rowCount, vae, latentTasks, shards);
+        try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset-latents",
+            new Progress("build-dataset latents", "tasks", partitions + latentTasks + shards))) {
+          writeShards(rows, shards, layout, config);
+        }
       }
-      writeShards(spark, rows, rowCount, layout, config);
       DatasetBuild.errorRows(processed).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.errors());
 
       List<Row> counts = spark.read().parquet(layout.root()).groupBy("split", "bucket").count()
@@ -121,19 +137,24 @@ public final class DatasetWriter {
     }
   }
 
-  /**
-   * Shards aim at the target size: as many partitions as the bytes need, each file capped at the
-   * rows that fit the target. The fault hook sits right before the write, so an injected failure
-   * kills a task attempt mid-write.
-   */
-  static void writeShards(SparkSession spark, Dataset<Row> rows, long count, DatasetLayout layout,
-      BuildConfig config) {
+  /** Shards aim at the target size: as many as the bytes need, each file capped at the rows that fit it. */
+  static int shardCount(long rows, BuildConfig config) {
+    return (int) Math.max(1, Math.min(100_000, (rows + rowsPerShard(config) - 1) / rowsPerShard(config)));
+  }
+
+  private static long rowsPerShard(BuildConfig config) {
     int largest = config.buckets().stream().mapToInt(Bucket::bytes).max().orElse(1);
-    long perShard = Math.max(1, config.shardTargetBytes() / largest);
-    int shards = (int) Math.max(1, Math.min(100_000, (count + perShard - 1) / perShard));
+    return Math.max(1, config.shardTargetBytes() / largest);
+  }
+
+  /**
+   * Writes {@code rows} as {@code shards} partitions, each file capped at the rows that fit the target.
+   * The fault hook sits right before the write, so an injected failure kills a task attempt mid-write.
+   */
+  static void writeShards(Dataset<Row> rows, int shards, DatasetLayout layout, BuildConfig config) {
     FaultInjection.guard(rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))).write()
         .mode(SaveMode.Overwrite)
-        .option("maxRecordsPerFile", perShard)
+        .option("maxRecordsPerFile", rowsPerShard(config))
         .partitionBy("split", "bucket")
         .parquet(layout.root());
   }

@@ -1,5 +1,6 @@
 package ying.datasetbuilder;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -63,7 +65,7 @@ class DatasetBuildTest {
     BuildConfig d = BuildConfig.defaults();
     return new BuildConfig(d.buckets(), 0.5, d.enabled(), d.minClipSeconds(), d.minCaptionWords(),
         List.of("forbidden"), d.staticBelow(), d.fastAbove(), d.flashJump(), d.flashFraction(), d.duplicateBits(),
-        4L << 20, 0);
+        4L << 20, 0, 0);
   }
 
   @BeforeAll
@@ -334,6 +336,26 @@ class DatasetBuildTest {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(r.getAs("frames"));
       out.put(r.getString(0), ClipProcessor.hex(digest, 8) + r.getString(2) + r.getString(3));
     }
+    return out;
+  }
+
+  @Test
+  void maxVideosKeepsEveryClipOfAStableNestedSampleOfVideos() {
+    Dataset<Row> table = DatasetBuild.clipColumns(spark.read().parquet(clips.toString()));
+    Map<String, Long> all = clipsPerVideo(table);
+    Map<String, Long> two = clipsPerVideo(DatasetBuild.sampleVideos(table, 2));
+    Map<String, Long> three = clipsPerVideo(DatasetBuild.sampleVideos(table.orderBy(col("end_s").desc()), 3));
+    assertEquals(2, two.size());
+    assertEquals(3, three.size());
+    two.forEach((video, n) -> assertEquals(all.get(video), n, "every clip of " + video));
+    assertTrue(three.keySet().containsAll(two.keySet()), "a larger sample keeps a smaller one's videos: " + two + " " + three);
+    assertEquals(all, clipsPerVideo(DatasetBuild.sampleVideos(table, 0)));
+    assertEquals(all, clipsPerVideo(DatasetBuild.sampleVideos(table, 1000)));
+  }
+
+  private static Map<String, Long> clipsPerVideo(Dataset<Row> clipTable) {
+    Map<String, Long> out = new TreeMap<>();
+    clipTable.groupBy("video_uri").count().collectAsList().forEach(r -> out.put(r.getString(0), r.getLong(1)));
     return out;
   }
 

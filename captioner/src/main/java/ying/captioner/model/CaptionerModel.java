@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import ying.core.djl.Devices;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
 import ying.core.text.Tokenizer;
@@ -37,7 +38,7 @@ public final class CaptionerModel implements Captioner {
 
   /** A freshly initialised model (Xavier weights) for training from scratch. */
   public static CaptionerModel create(CaptionerConfig config, Tokenizer tokenizer) {
-    Model model = Model.newInstance("captioner");
+    Model model = Model.newInstance("captioner", Devices.current());
     VideoCaptioner net = new VideoCaptioner(config);
     net.setInitializer(new XavierInitializer(), ai.djl.nn.Parameter.Type.WEIGHT);
     model.setBlock(net);

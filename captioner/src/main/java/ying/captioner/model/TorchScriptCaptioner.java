@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import ying.core.djl.Devices;
 import ying.core.text.Tokenizer;
 
 /**
@@ -64,7 +65,7 @@ public final class TorchScriptCaptioner implements Captioner {
     }
     JsonNode config = new ObjectMapper().readTree(dir.resolve(CONFIG_FILE).toFile());
     Tokenizer tokenizer = Tokenizer.load(dir.resolve(TOKENIZER_FILE));
-    Model model = Model.newInstance("external-captioner", "PyTorch");
+    Model model = Model.newInstance("external-captioner", Devices.current(), "PyTorch");
     try {
       model.load(dir, MODEL_NAME);
       return new TorchScriptCaptioner(model, tokenizer, config);

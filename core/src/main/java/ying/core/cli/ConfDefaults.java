@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine;
+import ying.core.spark.Sessions;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -18,8 +19,7 @@ final class ConfDefaults implements CommandLine.IDefaultValueProvider {
   private final Properties properties = new Properties();
 
   ConfDefaults() {
-    String dir = System.getenv().getOrDefault("YING_CONF_DIR", System.getProperty("ying.conf.dir", "conf"));
-    Path file = Path.of(dir, "ying.properties");
+    Path file = Sessions.confDir().resolve("ying.properties");
     if (Files.isRegularFile(file)) {
       try (Reader in = Files.newBufferedReader(file)) {
         properties.load(in);

@@ -1,5 +1,7 @@
 package ying.core.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where a job runs: the options every Spark command shares. */
@@ -9,6 +11,7 @@ public final class SparkOptions {
   public String master;
 
   @Option(names = "--conf", paramLabel = "FILE",
-      description = "A Spark properties file layered over the defaults (see conf/).")
-  public String conf;
+      description = {"A Spark properties file layered over the defaults (see conf/). Repeatable: a later file wins,",
+          "e.g. --conf my-s3.properties --conf conf/gpu.properties."})
+  public List<String> conf = new ArrayList<>();
 }

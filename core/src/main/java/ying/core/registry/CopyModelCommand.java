@@ -1,5 +1,7 @@
 package ying.core.registry;
 
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.cli.YingCommand;
@@ -25,8 +27,8 @@ public final class CopyModelCommand implements YingCommand {
   String to;
 
   @Option(names = "--conf", paramLabel = "FILE",
-      description = "A Spark properties file whose spark.hadoop.* entries reach the registries (see conf/).")
-  String conf;
+      description = "A Spark properties file whose spark.hadoop.* entries reach the registries (see conf/). Repeatable: a later file wins.")
+  List<String> conf = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

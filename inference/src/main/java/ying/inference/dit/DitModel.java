@@ -14,6 +14,7 @@ import ai.djl.training.initializer.XavierInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import ying.core.djl.Devices;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
 import ying.core.text.Tokenizer;
@@ -43,7 +44,7 @@ public final class DitModel implements AutoCloseable {
       throw new IllegalArgumentException("tokenizer of " + tokenizer.size() + " words for a config of "
           + config.vocabSize());
     }
-    Model model = Model.newInstance("dit");
+    Model model = Model.newInstance("dit", Devices.current());
     ExpertDit net = new ExpertDit(config);
     net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     net.zeroInitModulations();

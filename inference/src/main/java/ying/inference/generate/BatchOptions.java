@@ -11,6 +11,7 @@ import ying.core.io.Storage;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.spark.HadoopConf;
+import ying.core.spark.Sessions;
 
 /** What generate-batch and eval-generation share: the prompts, the checkpoint and the sampling settings. */
 public final class BatchOptions {
@@ -79,8 +80,9 @@ public final class BatchOptions {
    * Generates every prompt, writes the generations table (replacing an earlier run's, whose videos
    * the same names overwrite) and returns its rows.
    */
-  public List<Row> run(SparkSession session) throws IOException {
+  public List<Row> run(SparkSession session, String command) throws IOException {
     Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
+    Sessions.warnIfDefaultRegistry(session, command, registry, Registry.defaultRoot());
     // Absolute on the driver: the executors' working directory is not this one.
     String root = Storage.normalise(registry == null ? Registry.defaultRoot() : registry);
     String exact = new Registry(storage, root).resolve(ModelRef.parse(checkpoint)).toString();

@@ -21,7 +21,7 @@ public final class GenerateBatchCommand implements YingCommand {
   @Override
   public Integer call() throws Exception {
     try (SparkSession session = Sessions.start("ying-generate-batch", spark.master, spark.conf)) {
-      List<Row> rows = batch.run(session);
+      List<Row> rows = batch.run(session, "generate-batch");
       long failed = rows.stream().filter(r -> !r.isNullAt(r.fieldIndex("error"))).count();
       rows.stream().filter(r -> !r.isNullAt(r.fieldIndex("error")))
           .forEach(r -> System.err.println("  prompt " + r.getInt(0) + " failed: " + r.getString(r.fieldIndex("error"))));

@@ -2,6 +2,8 @@ package ying.inference.generate;
 
 import java.awt.image.BufferedImage;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
@@ -60,8 +62,8 @@ public final class GenerateCommand implements YingCommand {
   String music;
 
   @Option(names = "--conf", paramLabel = "FILE",
-      description = "A Spark properties file (see conf/); its spark.hadoop.* entries set up storage, e.g. s3a.")
-  String conf;
+      description = "A Spark properties file (see conf/); its spark.hadoop.* entries set up storage, e.g. s3a. Repeatable: a later file wins.")
+  List<String> conf = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
+import ying.core.djl.Devices;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
 
@@ -36,7 +37,7 @@ public final class VaeModel implements AutoCloseable {
    * {@code seed}) for training from scratch.
    */
   public static VaeModel create(VaeConfig config, long seed) {
-    Model model = Model.newInstance("vae");
+    Model model = Model.newInstance("vae", Devices.current());
     CausalVae net = new CausalVae(config);
     net.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     model.setBlock(net);

@@ -58,28 +58,35 @@ class ClusterIT {
     ying(withTinyBuckets("build-dataset", "--clips", local.resolve("captions").toString(), "--out",
         local.resolve("dataset").toString(), "--master", "local[2]"));
 
+    // bin/ying hands spark-submit conf/spark-cluster.properties (4g, 4-core executors); these
+    // one-core, 2g workers need smaller ones, which a --conf file layered on top sets.
+    Path smallWorkers = dir.resolve("small-workers.properties");
+    Files.writeString(smallWorkers, "spark.executor.memory = 1g\nspark.executor.cores = 1\n");
     try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), repo, opens())) {
       Path onCluster = dir.resolve("shared/cluster");
       // A relative --registry on purpose: the driver must hand executors an absolute URI, since their
       // working directory is a worker's work dir, not this one.
       Set<String> before = appIds(cluster);
       String captioned = ying("caption", "--input", videos.toString(), "--out", onCluster.resolve("captions").toString(),
-          "--registry", dir.relativize(registry).toString(), "--master", cluster.masterUrl());
+          "--registry", dir.relativize(registry).toString(), "--master", cluster.masterUrl(), "--conf",
+          smallWorkers.toString());
       assertTrue(captioned.contains("captioned 3 videos"), captioned);
       String captionApp = newApp(cluster, before);
       assertRanOnBothWorkers(cluster, captionApp);
+      assertExecutorFlags(cluster, captionApp, "-Xmx1024M", "spark.executor.memory from the --conf file, over the profile's");
       assertLoadedFromRegistry(cluster, captionApp, "file:" + registry);
       assertSameRows(local.resolve("captions"), onCluster.resolve("captions"), WRITE_TIME);
 
       // From the reference's clip table: shard rows name their source table and its snapshot.
       before = appIds(cluster);
       ying(withTinyBuckets("build-dataset", "--clips", local.resolve("captions").toString(), "--out",
-          onCluster.resolve("dataset").toString(), "--master", cluster.masterUrl()));
+          onCluster.resolve("dataset").toString(), "--master", cluster.masterUrl(), "--conf", smallWorkers.toString()));
       assertRanOnBothWorkers(cluster, newApp(cluster, before));
       assertSameRows(local.resolve("dataset"), onCluster.resolve("dataset"), Set.of());
 
       // A worker dies while its executor captions: the other one takes over its tasks.
-      String lost = captionLosingAWorker(cluster, videos, registry, onCluster.resolve("captions-lost-worker"));
+      String lost = captionLosingAWorker(cluster, videos, registry, onCluster.resolve("captions-lost-worker"),
+          smallWorkers);
       assertTrue(lost.contains("captioned 3 videos"), lost);
       assertTrue(lost.contains("Lost task") || lost.contains("Lost executor"),
           "the driver saw the lost worker's task fail:\n" + ChildProcess.tail(lost));
@@ -92,11 +99,11 @@ class ClusterIT {
    * Starts caption on the cluster, SIGKILLs the first worker whose executor starts captioning (it logs
    * loading the captioner inside a task) and returns the job's output once it finishes.
    */
-  private String captionLosingAWorker(StandaloneCluster cluster, Path videos, Path registry, Path out)
+  private String captionLosingAWorker(StandaloneCluster cluster, Path videos, Path registry, Path out, Path conf)
       throws Exception {
     Set<String> before = appIds(cluster);
     List<String> command = yingCommand("caption", "--input", videos.toString(), "--out", out.toString(),
-        "--registry", registry.toString(), "--master", cluster.masterUrl());
+        "--registry", registry.toString(), "--master", cluster.masterUrl(), "--conf", conf.toString());
     Path log = log("caption-lost-worker");
     Process job = ChildProcess.start(command, environment(), dir, log);
     long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
@@ -147,6 +154,18 @@ class ClusterIT {
       finished = a.path("id").asText().equals(app) ? a : finished;
     }
     assertTrue(finished != null && finished.path("state").asText().equals("FINISHED"), app + " finished on the master");
+  }
+
+  /** Every executor of {@code app} was launched with {@code flag} (worker logs start with the executor's command). */
+  private static void assertExecutorFlags(StandaloneCluster cluster, String app, String flag, String why)
+      throws IOException {
+    for (int w = 1; w <= 2; w++) {
+      for (Path stderr : cluster.executorLogs(w, app)) {
+        String command = Files.readString(stderr).lines().filter(l -> l.startsWith("Spark Executor Command:"))
+            .findFirst().orElse("");
+        assertTrue(command.contains(flag), why + ": " + flag + " in " + stderr + ": " + command);
+      }
+    }
   }
 
   /** Every executor that loaded the captioner named the shared registry, and at least one did. */
