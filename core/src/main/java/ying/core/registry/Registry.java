@@ -56,12 +56,14 @@ public final class Registry {
   public record Publication(String name, String parent, String dataPath, String dataHash, Map<String, Object> metrics,
       JsonNode config, Map<String, Object> extra) {}
 
-  /** Publishes every file of {@code localDir} as the next version of {@code p.name()}; returns its ref. */
+  /** Publishes every (non-hidden) file of {@code localDir} as the next version of {@code p.name()}; returns its ref. */
   public ModelRef publish(Path localDir, Publication p) throws IOException {
     new ModelRef(p.name(), null);
     List<Path> files;
     try (Stream<Path> s = Files.list(localDir)) {
-      files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(MANIFEST)).sorted().toList();
+      // Hidden files are left out: Hadoop's local file system writes a .NAME.crc beside what it writes.
+      files = s.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(MANIFEST))
+          .filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList();
     }
     if (files.isEmpty()) {
       throw new IllegalArgumentException("nothing to publish in " + localDir);

@@ -35,7 +35,9 @@ class RegistryTest {
   @Test
   void publishesNumberedVersionsAndMovesLatest() throws Exception {
     Registry r = registry();
-    ModelRef first = r.publish(files("one", "weights-1"), publication(null));
+    Path one = files("one", "weights-1");
+    Files.writeString(one.resolve(".params.bin.crc"), "a checksum Hadoop's local file system left");
+    ModelRef first = r.publish(one, publication(null));
     ModelRef second = r.publish(files("two", "weights-2"), publication(first.toString()));
     assertEquals("1", first.version());
     assertEquals("2", second.version());
@@ -52,6 +54,7 @@ class RegistryTest {
     try (Checkpoint old = r.load(ModelRef.parse("captioner@1"))) {
       assertEquals("weights-1", Files.readString(old.file("params.bin")));
       assertTrue(old.manifest().get("parent").isNull());
+      assertEquals(2, old.manifest().get("files").size(), "hidden files are not published: " + old.manifest().get("files"));
     }
   }
 

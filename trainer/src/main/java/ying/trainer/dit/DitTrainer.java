@@ -254,12 +254,6 @@ public final class DitTrainer {
             clip.captions().get(0));
       }
     }
-    // Hadoop's local file system leaves .crc files; the checkpoint holds only what its manifest lists.
-    try (var files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".crc")).toList()) {
-        Files.delete(f);
-      }
-    }
   }
 
   private static ModelRef publish(DitModel model, DitTrainingConfig cfg, ModelRef vae, Registry registry,
