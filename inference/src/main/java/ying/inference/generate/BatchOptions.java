@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.io.Storage;
 import ying.core.registry.ModelRef;
@@ -23,52 +24,14 @@ public final class BatchOptions {
       description = "Output folder: videos/prompt-NNNNN.mp4 (+ .png) and the generations table.")
   String out;
 
-  @Option(names = "--checkpoint", defaultValue = "dit", paramLabel = "REF",
-      description = "DiT checkpoint in --registry. Default: ${DEFAULT-VALUE} (the latest).")
-  String checkpoint;
-
-  @Option(names = "--registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
-  String registry;
-
-  @Option(names = "--frames", defaultValue = "49", description = "1+4k frames. Default: ${DEFAULT-VALUE}.")
-  int frames;
-
-  @Option(names = "--width", defaultValue = "96", description = "Default: ${DEFAULT-VALUE}.")
-  int width;
-
-  @Option(names = "--height", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
-  int height;
-
-  @Option(names = "--fps", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-  int fps;
-
-  @Option(names = "--steps", defaultValue = "50", description = "Sampling steps. Default: ${DEFAULT-VALUE}.")
-  int steps;
-
-  @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance. Default: ${DEFAULT-VALUE}.")
-  float guidance;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Prompt i is sampled with seed + i. Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SamplingOptions sampling;
 
   public String out() {
     return out;
   }
 
-  public int frames() {
-    return frames;
-  }
-
-  public int steps() {
-    return steps;
-  }
-
-  public float guidance() {
-    return guidance;
-  }
-
-  public long seed() {
-    return seed;
+  public SamplingOptions sampling() {
+    return sampling;
   }
 
   /** The generations table's folder under {@code --out}. */
@@ -82,17 +45,18 @@ public final class BatchOptions {
    */
   public List<Row> run(SparkSession session, String command) throws IOException {
     Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
-    Sessions.warnIfDefaultRegistry(session, command, registry, Registry.defaultRoot());
+    Sessions.warnIfDefaultRegistry(session, command, sampling.registryOption(), Registry.defaultRoot());
     // Absolute on the driver: the executors' working directory is not this one.
-    String root = Storage.normalise(registry == null ? Registry.defaultRoot() : registry);
-    String exact = new Registry(storage, root).resolve(ModelRef.parse(checkpoint)).toString();
+    String root = sampling.registryRoot();
+    String exact = new Registry(storage, root).resolve(ModelRef.parse(sampling.checkpoint())).toString();
     List<String> lines = storage.readString(Storage.normalise(prompts)).lines().toList();
     Dataset<Row> rows = GenerateBatch.prompts(session, lines);
     int partitions = (int) Math.max(1, Math.min(rows.count(), session.sparkContext().defaultParallelism()));
-    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, Storage.normalise(out), frames, width, height,
-        fps, steps, guidance, seed);
+    SamplingOptions o = sampling;
+    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, Storage.normalise(out), o.frames(), o.width(),
+        o.height(), o.fps(), o.steps(), o.guidance(), o.seed());
     System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s in %d tasks: %d frames of %dx%d, %d steps,"
-        + " guidance %.1f%n", rows.count(), exact, partitions, frames, width, height, steps, guidance);
+        + " guidance %.1f%n", rows.count(), exact, partitions, o.frames(), o.width(), o.height(), o.steps(), o.guidance());
     Dataset<Row> results = GenerateBatch.run(rows.repartition(partitions), s,
         new HadoopConf(session.sparkContext().hadoopConfiguration()));
     List<Row> all = results.collectAsList();

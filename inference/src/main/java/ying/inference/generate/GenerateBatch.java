@@ -42,7 +42,7 @@ public final class GenerateBatch {
   /**
    * @param checkpoint an exact DiT ref (resolve it on the driver, so every task uses the same one)
    */
-  public record Settings(String registry, String checkpoint, String out, int frames, int width, int height, int fps,
+  public record Settings(String registry, String checkpoint, String out, int frames, int width, int height, double fps,
       int steps, float guidance, long seed) implements java.io.Serializable {}
 
   /** Prompt lines as rows: blank lines and {@code #} comments are skipped, the rest numbered from 0. */

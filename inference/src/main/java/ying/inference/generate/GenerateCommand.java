@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.Progress;
 import ying.core.cli.YingCommand;
@@ -27,36 +28,10 @@ public final class GenerateCommand implements YingCommand {
   @Option(names = "--out", required = true, paramLabel = "FILE.mp4", description = "The MP4 to write (any URI).")
   String out;
 
-  @Option(names = "--checkpoint", defaultValue = "dit", paramLabel = "REF",
-      description = "DiT checkpoint in --registry. Default: ${DEFAULT-VALUE} (the latest).")
-  String checkpoint;
-
-  @Option(names = "--registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
-  String registry;
-
   @Option(names = "--image", paramLabel = "FILE.png", description = "First frame, for an image-to-video checkpoint.")
   String image;
 
-  @Option(names = "--frames", defaultValue = "49", description = "1+4k frames. Default: ${DEFAULT-VALUE}.")
-  int frames;
-
-  @Option(names = "--width", defaultValue = "96", description = "Default: ${DEFAULT-VALUE}.")
-  int width;
-
-  @Option(names = "--height", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
-  int height;
-
-  @Option(names = "--fps", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
-  double fps;
-
-  @Option(names = "--steps", defaultValue = "50", description = "Sampling steps. Default: ${DEFAULT-VALUE}.")
-  int steps;
-
-  @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance. Default: ${DEFAULT-VALUE}.")
-  float guidance;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Default: ${DEFAULT-VALUE}.")
-  long seed;
+  @Mixin SamplingOptions sampling;
 
   @Option(names = "--music", paramLabel = "FILE", description = "An audio file muxed in, cut to the video's length.")
   String music;
@@ -68,15 +43,16 @@ public final class GenerateCommand implements YingCommand {
   @Override
   public Integer call() throws Exception {
     Storage storage = new Storage(Sessions.hadoopConfiguration(conf));
-    Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
-    try (Generator g = Generator.load(r, ModelRef.parse(checkpoint))) {
-      byte[] first = image == null ? null : readImage(storage, image, width, height);
+    SamplingOptions o = sampling;
+    Registry r = new Registry(storage, o.registryRoot());
+    try (Generator g = Generator.load(r, ModelRef.parse(o.checkpoint()))) {
+      byte[] first = image == null ? null : readImage(storage, image, o.width(), o.height());
       System.err.printf(Locale.ROOT, "ying generate: %s with %s, %d frames of %dx%d, %d steps, guidance %.1f,"
-          + " seed %d%n", g.ditRef(), g.vaeRef(), frames, width, height, steps, guidance, seed);
-      Progress progress = new Progress("generate", "steps", steps);
-      byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, first, frames, height, width,
-          steps, guidance, seed), progress::update);
-      GeneratedVideo.write(storage, out, video, frames, width, height, fps, music);
+          + " seed %d%n", g.ditRef(), g.vaeRef(), o.frames(), o.width(), o.height(), o.steps(), o.guidance(), o.seed());
+      Progress progress = new Progress("generate", "steps", o.steps());
+      byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, first, o.frames(), o.height(),
+          o.width(), o.steps(), o.guidance(), o.seed()), progress::update);
+      GeneratedVideo.write(storage, out, video, o.frames(), o.width(), o.height(), o.fps(), music);
       System.out.println("wrote " + out + " and " + GeneratedVideo.sheetOf(out));
     }
     return 0;

@@ -62,7 +62,7 @@ class ClusterIT {
     // one-core, 2g workers need smaller ones, which a --conf file layered on top sets.
     Path smallWorkers = dir.resolve("small-workers.properties");
     Files.writeString(smallWorkers, "spark.executor.memory = 1g\nspark.executor.cores = 1\n");
-    try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), repo, opens())) {
+    try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), repo, opens(), fakeGpu())) {
       Path onCluster = dir.resolve("shared/cluster");
       // A relative --registry on purpose: the driver must hand executors an absolute URI, since their
       // working directory is a worker's work dir, not this one.
@@ -83,6 +83,20 @@ class ClusterIT {
           onCluster.resolve("dataset").toString(), "--master", cluster.masterUrl(), "--conf", smallWorkers.toString()));
       assertRanOnBothWorkers(cluster, newApp(cluster, before));
       assertSameRows(local.resolve("dataset"), onCluster.resolve("dataset"), Set.of());
+
+      // The GPU profile on a CPU-only build: workers offer a (fake) GPU, Spark gives it to the training
+      // task, and the task refuses to train on the CPU with a message that says why.
+      Path gpuHere = dir.resolve("gpu-here.properties");
+      Files.writeString(gpuHere, "spark.executor.resource.gpu.discoveryScript = " + fakeGpu()
+          + "\nspark.executor.cores = 1\nspark.task.cpus = 1\n");
+      ChildProcess.Result gpu = ChildProcess.run(yingCommand("train-vae", "--data", onCluster.resolve("dataset").toString(),
+          "--registry", registry.toString(), "--crop", "9x32x32", "--steps", "2", "--batch", "1", "--eval-clips", "1",
+          "--master", cluster.masterUrl(), "--conf", smallWorkers.toString(), "--conf",
+          repo.resolve("conf/gpu.properties").toString(), "--conf", gpuHere.toString()), environment(), dir,
+          log("train-vae-gpu"), RUN_LIMIT);
+      assertTrue(gpu.exit() != 0, "a CPU build given a GPU does not train:\n" + ChildProcess.tail(gpu.output()));
+      assertTrue(gpu.output().contains("Spark gave this task GPU 0") && gpu.output().contains("-Pgpu"),
+          ChildProcess.tail(gpu.output()));
 
       // A worker dies while its executor captions: the other one takes over its tasks.
       String lost = captionLosingAWorker(cluster, videos, registry, onCluster.resolve("captions-lost-worker"),
@@ -210,6 +224,24 @@ class ClusterIT {
     ids.removeAll(before);
     assertEquals(1, ids.size(), "one new application on the master: " + ids);
     return ids.iterator().next();
+  }
+
+  /**
+   * A GPU discovery script for the workers and executors: the shipped conf/gpu-discovery.sh over a fake
+   * nvidia-smi that reports one GPU.
+   */
+  private Path fakeGpu() throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("fake-gpu/bin"));
+    Path smi = bin.resolve("nvidia-smi");
+    Path script = dir.resolve("fake-gpu/discover.sh");
+    if (!Files.exists(script)) {
+      Files.writeString(smi, "#!/bin/sh\necho 0\n");
+      Files.writeString(script, "#!/bin/sh\nPATH='" + bin + "':$PATH exec '" + repo.resolve("conf/gpu-discovery.sh") + "'\n");
+      for (Path p : List.of(smi, script)) {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    return script;
   }
 
   // --- bin/ying ---------------------------------------------------------------------------------

@@ -52,8 +52,10 @@ final class StandaloneCluster implements AutoCloseable {
    * Starts the master and two workers and returns once both workers are registered.
    *
    * @param opens the JVM flags Spark needs on Java 17 (the root pom's {@code ying.jvm.opens})
+   * @param gpuDiscoveryScript when not null, each worker offers one GPU that this script reports
    */
-  static StandaloneCluster start(Path dir, Path repo, String opens) throws IOException, InterruptedException {
+  static StandaloneCluster start(Path dir, Path repo, String opens, Path gpuDiscoveryScript)
+      throws IOException, InterruptedException {
     Path sparkHome = dir.resolve("spark-home");
     Files.createDirectories(sparkHome.resolve("jars"));
     Files.createDirectories(sparkHome.resolve("conf"));
@@ -71,11 +73,13 @@ final class StandaloneCluster implements AutoCloseable {
 
     StandaloneCluster cluster = new StandaloneCluster(dir, ChildProcess.freePort(), ChildProcess.freePort(), env, jvm);
     try {
-      cluster.daemon("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+      cluster.daemon("master", List.of(), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
           String.valueOf(cluster.port), "--webui-port", String.valueOf(cluster.webPort));
       for (int i = 1; i <= 2; i++) {
         Files.createDirectories(cluster.workDir(i));
-        cluster.daemon("worker-" + i, "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(), "--cores", "1",
+        List<String> gpu = gpuDiscoveryScript == null ? List.of() : List.of("-Dspark.worker.resource.gpu.amount=1",
+            "-Dspark.worker.resource.gpu.discoveryScript=" + gpuDiscoveryScript);
+        cluster.daemon("worker-" + i, gpu, "org.apache.spark.deploy.worker.Worker", cluster.masterUrl(), "--cores", "1",
             "--memory", "2g", "--host", "127.0.0.1", "--webui-port", "0", "--work-dir", cluster.workDir(i).toString());
       }
       cluster.awaitWorkers(2);
@@ -135,8 +139,9 @@ final class StandaloneCluster implements AutoCloseable {
     return b.toString();
   }
 
-  private void daemon(String name, String mainClass, String... args) throws IOException {
+  private void daemon(String name, List<String> properties, String mainClass, String... args) throws IOException {
     List<String> command = new ArrayList<>(jvm);
+    command.addAll(properties);
     command.add(mainClass);
     command.addAll(List.of(args));
     daemons.add(ChildProcess.start(command, env, dir, dir.resolve(name + ".log")));
