@@ -10,6 +10,7 @@ import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
+import ying.inference.dit.DitConfig;
 import ying.trainer.SparkTraining;
 
 /** {@code ying train-dit}: trains the expert DiT on a dataset's VAE latents and publishes it. */
@@ -64,9 +65,35 @@ public final class TrainDitCommand implements YingCommand {
       description = "Steps between val-loss measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
   int valEvery;
 
+  @Option(names = "--width", paramLabel = "N",
+      description = "Token width of a new DiT (heads of 64). Default: 128; an --init model keeps its own.")
+  Integer width;
+
+  @Option(names = "--blocks", paramLabel = "N",
+      description = "Expert transformer blocks of a new DiT. Default: 4; an --init model keeps its own.")
+  Integer blocks;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** The defaults reshaped by --width and --blocks (vocabulary and latent scale come from the data and the VAE). */
+  private DitConfig architecture(boolean i2v) {
+    DitConfig d = DitConfig.defaults(2, i2v, 1f);
+    if (width == null && blocks == null) {
+      return null;
+    }
+    int w = width == null ? d.dim() : width;
+    if (w < 64 || w % 64 != 0) {
+      throw new IllegalArgumentException("--width must be a multiple of 64 (heads of 64), got " + w);
+    }
+    int b = blocks == null ? d.layers() : blocks;
+    if (b < 1) {
+      throw new IllegalArgumentException("--blocks must be at least 1, got " + b);
+    }
+    return new DitConfig(d.latentChannels(), d.inputChannels(), d.patch(), w, w / 64, b, d.textLayers(),
+        d.textTokens(), d.vocabSize(), d.timeFrequencies(), d.latentScale());
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -75,8 +102,12 @@ public final class TrainDitCommand implements YingCommand {
       case "i2v" -> true;
       default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + mode + "'");
     };
+    if (init != null && (width != null || blocks != null)) {
+      throw new IllegalArgumentException("--width and --blocks shape a new DiT; " + init + " keeps its own shape");
+    }
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, vae, init, null, name, i2v, steps, batch, learningRate,
+        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(i2v), name, i2v, steps, batch,
+        learningRate,
         warmup, captionDropout, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
