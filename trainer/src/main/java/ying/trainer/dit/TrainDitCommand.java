@@ -78,7 +78,7 @@ public final class TrainDitCommand implements YingCommand {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The defaults reshaped by --width and --blocks (vocabulary and latent scale come from the data and the VAE). */
-  private DitConfig architecture(boolean i2v) {
+  static DitConfig architecture(Integer width, Integer blocks, boolean i2v) {
     DitConfig d = DitConfig.defaults(2, i2v, 1f);
     if (width == null && blocks == null) {
       return null;
@@ -106,7 +106,7 @@ public final class TrainDitCommand implements YingCommand {
       throw new IllegalArgumentException("--width and --blocks shape a new DiT; " + init + " keeps its own shape");
     }
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(i2v), name, i2v, steps, batch,
+        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, i2v), name, i2v, steps, batch,
         learningRate,
         warmup, captionDropout, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
