@@ -34,11 +34,9 @@ public final class Progress {
     update(done + n);
   }
 
-  /** Sets finished and total units, for work whose size is learnt as it goes. */
+  /** Sets finished units and a total learnt on the way; the total only grows. */
   public synchronized void update(long finished, long newTotal) {
-    if (newTotal > 0) {
-      total = Math.max(newTotal, finished);
-    }
+    total = Math.max(total, newTotal);
     update(finished);
   }
 

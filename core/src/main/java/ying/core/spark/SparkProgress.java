@@ -7,9 +7,10 @@ import org.apache.spark.sql.SparkSession;
 import ying.core.cli.Progress;
 
 /**
- * Reports a Spark job's progress from the driver: finished tasks of the jobs in one job group,
- * turned into the job's own unit (one task per video, say). Runs as a daemon thread while the
- * action that starts the jobs runs in the caller's thread.
+ * Reports a Spark job's progress from the driver: finished tasks of the jobs in one job group
+ * against the tasks of their stages, or the caller's estimate while that is larger (later stages
+ * are only known once submitted). Runs as a daemon thread while the action that starts the jobs
+ * runs in the caller's thread.
  */
 public final class SparkProgress implements AutoCloseable {
   private final SparkSession spark;
@@ -61,6 +62,8 @@ public final class SparkProgress implements AutoCloseable {
         SparkStageInfo stage = tracker.getStageInfo(stageId);
         if (stage != null) {
           done += stage.numCompletedTasks();
+          // Stages not submitted (yet, or skipped because their output exists) run no tasks.
+          total += stage.submissionTime() > 0 ? stage.numTasks() : 0;
         }
       }
     }
