@@ -70,6 +70,9 @@ public final class Sessions {
       }
     }
     conf.putAll(given);
+    if (chosen != null) {
+      conf.remove("spark.master"); // --master beats a file's spark.master
+    }
     return new Settings(chosen, conf);
   }
 

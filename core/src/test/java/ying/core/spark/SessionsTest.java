@@ -52,6 +52,18 @@ class SessionsTest {
   }
 
   @Test
+  void theCommandLineMasterBeatsAConfFilesAndAFilesMasterIsUsedWithoutIt() throws IOException {
+    String f = file("m.properties", "spark.master = local[3]\n").toString();
+    Sessions.Settings cli = Sessions.settings("spark://h:7077", List.of(f), false, null);
+    assertEquals("spark://h:7077", cli.master());
+    assertFalse(cli.conf().containsKey("spark.master"), cli.conf().toString());
+    Sessions.Settings file = Sessions.settings(null, List.of(f), false, null);
+    assertNull(file.master());
+    assertEquals("local[3]", file.conf().get("spark.master"));
+    assertEquals("127.0.0.1", file.conf().get("spark.driver.host"), "a file's local master is embedded too");
+  }
+
+  @Test
   void underSparkSubmitTheSubmitterChoosesTheMasterAndOnlyConfFilesApply() throws IOException {
     String f = file("x.properties", "spark.executor.memory = 1g\n").toString();
     Sessions.Settings s = Sessions.settings(null, List.of(f), true, dir.resolve("missing"));
