@@ -81,8 +81,8 @@ public final class DatasetWriter {
       } else {
         // The VAE is the slow part (seconds per clip on a CPU). In the write's few tasks it kept cores
         // idle and printed nothing for minutes; small tasks of their own use every core and report.
-        int latentTasks = (int) Math.max(1, Math.min(rowCount,
-            Math.max(spark.sparkContext().defaultParallelism(), (rowCount + CLIPS_PER_LATENT_TASK - 1) / CLIPS_PER_LATENT_TASK)));
+        long bySize = (rowCount + CLIPS_PER_LATENT_TASK - 1) / CLIPS_PER_LATENT_TASK;
+        int latentTasks = (int) Math.max(1, Math.min(rowCount, Math.max(spark.sparkContext().defaultParallelism(), bySize)));
         rows = VaeLatents.add(rows.repartition(latentTasks, col("clip_id")), latents.registry(), vae, hadoop);
         System.err.printf(Locale.ROOT, "build-dataset: encoding %d clips with %s in %d tasks, then writing %d shards%n",
             rowCount, vae, latentTasks, shards);
