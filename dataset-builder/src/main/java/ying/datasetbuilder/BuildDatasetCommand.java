@@ -113,7 +113,7 @@ public final class BuildDatasetCommand implements YingCommand {
     System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
       if (vae != null) {
-        Sessions.warnIfDefaultRegistry(session, "build-dataset", registry, Registry.defaultRoot());
+        Sessions.warnIfDefaultRegistry(session, "build-dataset", registry);
       }
       // The registry goes to executors absolute: a relative path would resolve against their working directory.
       DatasetWriter.Latents latents = vae == null ? null

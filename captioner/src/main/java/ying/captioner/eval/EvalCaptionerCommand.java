@@ -53,7 +53,7 @@ public final class EvalCaptionerCommand implements YingCommand {
     CaptionOptions options = new CaptionOptions(d.model(), d.registry(), d.maxClipSeconds(), d.minClipSeconds(), beam,
         d.batch(), d.windowSeconds(), d.sampleFps(), d.torchThreads());
     try (SparkSession session = Sessions.start("ying-eval-captioner", spark.master, spark.conf)) {
-      Sessions.warnIfDefaultRegistry(session, "eval-captioner", registry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "eval-captioner", registry);
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
       CaptionerSource exact = CaptionerSource.resolve(storage, options.model(), options.registry());
       HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());

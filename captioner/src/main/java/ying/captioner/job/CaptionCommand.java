@@ -63,7 +63,7 @@ public final class CaptionCommand implements YingCommand {
     CaptionOptions options = options();
     System.err.println("ying caption: input=" + input + " out=" + out + " " + options);
     try (SparkSession session = Sessions.start("ying-caption", spark.master, spark.conf)) {
-      Sessions.warnIfDefaultRegistry(session, "caption", registry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "caption", registry);
       CaptionRun.Summary s = CaptionRun.run(session, input, out, options);
       System.out.printf("captioned %d videos (%d clips) with %s; %d already done; %d errors%n"
           + "  clips:  %s/caption_model=%s/%n  errors: %s/_errors/%n", s.captionedVideos(), s.clips(), s.model(),

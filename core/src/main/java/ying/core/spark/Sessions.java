@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import ying.core.registry.Registry;
 
 /**
  * Builds the {@link SparkSession} every Ying job runs in. Under spark-submit the master and conf
@@ -97,9 +98,9 @@ public final class Sessions {
    *
    * @param registryOption the command's {@code --registry}, null when not given
    */
-  public static void warnIfDefaultRegistry(SparkSession session, String command, String registryOption,
-      String defaultRoot) {
-    String warning = defaultRegistryWarning(command, registryOption, session.sparkContext().isLocal(), defaultRoot);
+  public static void warnIfDefaultRegistry(SparkSession session, String command, String registryOption) {
+    String warning = defaultRegistryWarning(command, registryOption, session.sparkContext().isLocal(),
+        Registry.defaultRoot());
     if (warning != null) {
       System.err.println(warning);
     }

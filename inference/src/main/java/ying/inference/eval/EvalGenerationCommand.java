@@ -56,7 +56,7 @@ public final class EvalGenerationCommand implements YingCommand {
   public Integer call() throws Exception {
     try (SparkSession session = Sessions.start("ying-eval-generation", spark.master, spark.conf)) {
       List<Row> generated = batch.run(session, "eval-generation");
-      Sessions.warnIfDefaultRegistry(session, "eval-generation", captionerRegistry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "eval-generation", captionerRegistry);
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
       HadoopConf hadoop = new HadoopConf(session.sparkContext().hadoopConfiguration());
       CaptionOptions options = CaptionOptions.defaults(captioner,

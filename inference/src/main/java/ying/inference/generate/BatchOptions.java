@@ -45,7 +45,7 @@ public final class BatchOptions {
    */
   public List<Row> run(SparkSession session, String command) throws IOException {
     Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
-    Sessions.warnIfDefaultRegistry(session, command, sampling.registryOption(), Registry.defaultRoot());
+    Sessions.warnIfDefaultRegistry(session, command, sampling.registryOption());
     // Absolute on the driver: the executors' working directory is not this one.
     String root = sampling.registryRoot();
     String exact = new Registry(storage, root).resolve(ModelRef.parse(sampling.checkpoint())).toString();

@@ -37,7 +37,8 @@ public final class GenerateCommand implements YingCommand {
   String music;
 
   @Option(names = "--conf", paramLabel = "FILE",
-      description = "A Spark properties file (see conf/); its spark.hadoop.* entries set up storage, e.g. s3a. Repeatable: a later file wins.")
+      description = {"A Spark properties file (see conf/); its spark.hadoop.* entries set up storage, e.g. s3a.",
+          "Repeatable: a later file wins."})
   List<String> conf = new ArrayList<>();
 
   @Override

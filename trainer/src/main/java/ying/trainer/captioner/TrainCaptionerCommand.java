@@ -63,7 +63,7 @@ public final class TrainCaptionerCommand implements YingCommand {
         evalClips, 10, valEvery, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-captioner: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
-      Sessions.warnIfDefaultRegistry(session, "train-captioner", registry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "train-captioner", registry);
       List<String> captions = SparkTraining.trainCaptions(session, cfg.data());
       String result = SparkTraining.inOneTask(session, storage -> {
         CaptionerTrainer.Result r = CaptionerTrainer.train(cfg, captions, storage);

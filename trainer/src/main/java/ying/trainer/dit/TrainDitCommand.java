@@ -112,7 +112,7 @@ public final class TrainDitCommand implements YingCommand {
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {
-      Sessions.warnIfDefaultRegistry(session, "train-dit", registry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "train-dit", registry);
       List<String> captions = SparkTraining.trainCaptions(session, cfg.data());
       String result = SparkTraining.inOneTask(session, storage -> {
         DitTrainer.Result r = DitTrainer.train(cfg, captions, storage);

@@ -76,7 +76,7 @@ public final class TrainVaeCommand implements YingCommand {
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {
-      Sessions.warnIfDefaultRegistry(session, "train-vae", registry, Registry.defaultRoot());
+      Sessions.warnIfDefaultRegistry(session, "train-vae", registry);
       String result = SparkTraining.inOneTask(session, storage -> {
         VaeTrainer.Result r = VaeTrainer.train(cfg, storage);
         return r.ref() + " " + r.metrics();

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -256,9 +255,7 @@ class ClusterIT {
   }
 
   private List<String> yingCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ying").toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return ChildProcess.yingCommand(repo, args);
   }
 
   private Path log(String what) {

@@ -51,6 +51,13 @@ public final class ChildProcess {
     return await(start(command, env, dir, log), command, log, limit);
   }
 
+  /** {@code repo/bin/ying} followed by {@code args}. */
+  public static List<String> yingCommand(Path repo, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ying").toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
   /** The checkout above the working directory (failsafe runs in the module's folder). */
   public static Path repoRoot() {
     Path here = Path.of("").toAbsolutePath();

@@ -227,9 +227,7 @@ class S3PipelineIT {
   }
 
   private List<String> yingCommand(String... args) {
-    List<String> cmd = new ArrayList<>(List.of(repo.resolve("bin/ying").toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return ChildProcess.yingCommand(repo, args);
   }
 
   private String aws(String... args) throws Exception {
