@@ -45,6 +45,15 @@ public enum CameraMove {
     return endZoom;
   }
 
+  /** The move seen in a left-right mirror image of the scene. */
+  public CameraMove mirrored() {
+    return switch (this) {
+      case PAN_LEFT -> PAN_RIGHT;
+      case PAN_RIGHT -> PAN_LEFT;
+      default -> this;
+    };
+  }
+
   public static Optional<CameraMove> fromPhrase(String text) {
     return Phrases.find(values(), CameraMove::phrase, text);
   }

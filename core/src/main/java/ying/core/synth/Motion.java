@@ -74,6 +74,18 @@ public enum Motion {
     return !(this == ROTATES && shape == Shape.CIRCLE);
   }
 
+  /**
+   * The motion seen in a left-right mirror image, as the caption names it. A mirrored ROTATES turns
+   * anticlockwise, which the grammar still calls "rotates": it names no direction of spin.
+   */
+  public Motion mirrored() {
+    return switch (this) {
+      case MOVES_LEFT -> MOVES_RIGHT;
+      case MOVES_RIGHT -> MOVES_LEFT;
+      default -> this;
+    };
+  }
+
   public static Optional<Motion> fromPhrase(String text) {
     return Phrases.find(values(), Motion::phrase, text);
   }

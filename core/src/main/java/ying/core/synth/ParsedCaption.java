@@ -1,5 +1,6 @@
 package ying.core.synth;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +19,20 @@ public record ParsedCaption(CameraMove camera, Background background, RenderStyl
     if (objects.isEmpty()) {
       throw new IllegalArgumentException("a caption names at least one object");
     }
+  }
+
+  /**
+   * What the caption of the scene's left-right mirror image says: pans and travel swap sides, and
+   * the objects, named left to right, come in reverse order. Backgrounds, shapes and styles are
+   * their own mirror images in this world.
+   */
+  public ParsedCaption mirrored() {
+    List<ObjectDescription> flipped = new ArrayList<>(objects.size());
+    for (int i = objects.size() - 1; i >= 0; i--) {
+      ObjectDescription o = objects.get(i);
+      flipped.add(new ObjectDescription(o.size(), o.colour(), o.shape(), o.motion().mirrored()));
+    }
+    return new ParsedCaption(camera.mirrored(), background, style, flipped);
   }
 
   public static ParsedCaption of(Scene scene) {

@@ -35,6 +35,20 @@ class CaptionGrammarTest {
   }
 
   @Test
+  void mirrorSwapsLeftAndRightAndReversesTheObjects() {
+    ParsedCaption c = ParsedCaption.of(scene(CameraMove.PAN_LEFT, RenderStyle.FLAT, RED_CIRCLE, BLUE_STAR));
+    assertEquals("The camera pans right. On a starry night background, a small blue star rotates and a large red "
+        + "circle moves left. Flat style.", CaptionGrammar.caption(c.mirrored()));
+    SceneSampler sampler = new SceneSampler(WorldOptions.defaults());
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int i = 0; i < 500; i++) {
+      ParsedCaption p = ParsedCaption.of(sampler.sample(rng, null));
+      assertEquals(p, p.mirrored().mirrored());
+      assertEquals(p.objects().size(), p.mirrored().objects().size());
+    }
+  }
+
+  @Test
   void parseInvertsCaptionForTwoThousandRandomScenes() {
     SceneSampler sampler = new SceneSampler(WorldOptions.defaults());
     SplittableRandom rng = new SplittableRandom(11);

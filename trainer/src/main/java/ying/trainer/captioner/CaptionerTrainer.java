@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import ying.captioner.eval.CaptionScores;
 import ying.captioner.model.Caption;
@@ -118,7 +119,7 @@ public final class CaptionerTrainer {
         DatasetBatch batch = batches.next();
         requireSize(batch, c);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-          NDList inputs = inputs(scope, batch, model, rng);
+          NDList inputs = inputs(scope, batch, model, rng, cfg.mirror());
           float value;
           try (GradientCollector gc = trainer.newGradientCollector()) {
             NDList logits = trainer.forward(new NDList(inputs.get(0), inputs.get(1)));
@@ -182,7 +183,7 @@ public final class CaptionerTrainer {
     int clips = 0;
     for (DatasetBatch batch : val) {
       try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-        NDList in = inputs(scope, batch, model, null);
+        NDList in = inputs(scope, batch, model, null, false);
         NDArray logits = model.network().forward(new ParameterStore(scope, false),
             new NDList(in.get(0), in.get(1)), false).head();
         sum += loss.evaluate(new NDList(in.get(2), in.get(3)), new NDList(logits)).getFloat() * batch.size();
@@ -200,19 +201,30 @@ public final class CaptionerTrainer {
     }
   }
 
-  /** {@code [frames uint8 [B,T,H,W,3], input ids [B,L-1], target ids [B,L-1], mask [B,L-1]]}. */
-  static NDList inputs(NDManager scope, DatasetBatch batch, CaptionerModel model, Random rng) {
+  /**
+   * {@code [frames uint8 [B,T,H,W,3], input ids [B,L-1], target ids [B,L-1], mask [B,L-1]]}. With an
+   * {@code rng} (training), frames are jittered and, when {@code mirror}, half the clips are mirrored.
+   */
+  static NDList inputs(NDManager scope, DatasetBatch batch, CaptionerModel model, Random rng, boolean mirror) {
     CaptionerConfig c = model.config();
     int frameBytes = c.height() * c.width() * 3;
     byte[] frames = new byte[batch.size() * c.frames() * frameBytes];
+    List<String> captions = new ArrayList<>(batch.captions());
     for (int i = 0; i < batch.size(); i++) {
       int[] pick = FrameSampler.indices(batch.frames(), c.frames(), rng == null ? 0 : 1.0, rng);
       FrameSampler.copy(batch.pixels(), i * batch.clipBytes(), frameBytes, pick, frames, i * c.frames() * frameBytes);
+      if (mirror && rng != null && rng.nextBoolean()) {
+        Optional<String> mirrored = MirrorAugment.caption(captions.get(i));
+        if (mirrored.isPresent()) {
+          MirrorAugment.frames(frames, i * c.frames() * frameBytes, c.frames(), c.height(), c.width());
+          captions.set(i, mirrored.get());
+        }
+      }
     }
     int[][] ids = new int[batch.size()][];
     int longest = 2;
     for (int i = 0; i < batch.size(); i++) {
-      ids[i] = model.tokenizer().encode(batch.captions().get(i), c.maxTokens());
+      ids[i] = model.tokenizer().encode(captions.get(i), c.maxTokens());
       longest = Math.max(longest, ids[i].length);
     }
     int l = longest - 1;
@@ -269,6 +281,7 @@ public final class CaptionerTrainer {
       Publishing.writeLossLog(dir, log, "Loss");
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
+      extra.put("mirror", cfg.mirror());
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-captioner: published " + ref + " to " + registry.root());

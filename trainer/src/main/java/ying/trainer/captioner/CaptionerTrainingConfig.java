@@ -8,9 +8,11 @@ import java.io.Serializable;
  * @param init a checkpoint ref to fine-tune from, or null to start fresh
  * @param evalClips how many val clips to caption for the metrics
  * @param valEvery steps between measurements of the val loss (a multiple of logEvery)
+ * @param mirror train on left-right mirror images of half the clips (see MirrorAugment)
  */
 public record CaptionerTrainingConfig(String data, String registry, String init, String name, int steps, int batch,
-    float learningRate, int warmupSteps, long seed, int evalClips, int logEvery, int valEvery, String command)
+    float learningRate, int warmupSteps, long seed, int evalClips, int logEvery, int valEvery, boolean mirror,
+    String command)
     implements Serializable {
 
   public CaptionerTrainingConfig {

@@ -52,6 +52,12 @@ public final class TrainCaptionerCommand implements YingCommand {
       description = "Steps between val-loss measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
   int valEvery;
 
+  @Option(names = "--mirror", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Train on left-right mirror images of half the clips, with captions to match (pans, travel and "
+          + "the left-to-right object order swap sides); only captions in the synthetic world's grammar are "
+          + "mirrored. On by default; --no-mirror turns it off.")
+  boolean mirror;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -60,7 +66,7 @@ public final class TrainCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, name, steps, batch, learningRate, warmup, seed,
-        evalClips, 10, valEvery, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        evalClips, 10, valEvery, mirror, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-captioner: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "train-captioner", registry);

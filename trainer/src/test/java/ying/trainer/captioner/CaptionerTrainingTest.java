@@ -51,7 +51,7 @@ class CaptionerTrainingTest {
   void lossFallsAndThePublishedCheckpointCaptionsLikeTheTrainedModel() throws Exception {
     String registry = dir.resolve("models").toString();
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(data, registry, null, "captioner", 60, 4, 2e-3f, 5, 1, 4,
-        5, 20, "test");
+        5, 20, true, "test");
     CaptionerTrainer.Result result = CaptionerTrainer.train(cfg, captions, Storage.local());
     assertEquals(new ModelRef("captioner", "1"), result.ref());
     Registry r = new Registry(Storage.local(), registry);
@@ -62,6 +62,7 @@ class CaptionerTrainingTest {
       assertTrue(last < first * 0.5, "loss fell from " + first + " to " + last);
       assertTrue(Files.size(ckpt.file("training.png")) > 1000);
       assertEquals("test", ckpt.manifest().get("command").asText());
+      assertTrue(ckpt.manifest().get("mirror").asBoolean(), "the manifest records the mirror augmentation");
       assertEquals(64, ckpt.manifest().get("training_data").get("hash").asText().length());
       try (CaptionerModel model = CaptionerModel.load(ckpt)) {
         DatasetBatch batch = new ShardReader(Storage.local(), data, DatasetLayout.TRAIN, null, 2, -1, 1).iterator().next();
