@@ -15,7 +15,8 @@ import java.util.Set;
  * @param fastAbove mean absolute change between consecutive frames (0..1) above which a clip is too fast
  * @param flashFraction share of consecutive frames whose mean brightness jumps by more than
  *     {@code flashJump} above which a clip flashes
- * @param duplicateBits most differing bits (of 64) per sampled frame for two clips to be near-duplicates
+ * @param duplicateBits most differing bits (of 128, see PerceptualHash) per sampled frame for two clips to be
+ *     near-duplicates
  * @param shardTargetBytes the size a Parquet shard aims at
  */
 public record BuildConfig(
@@ -62,7 +63,7 @@ public record BuildConfig(
 
   public static BuildConfig defaults() {
     return new BuildConfig(defaultBuckets(), 0.1, EnumSet.allOf(Filter.class), 1.0, 3, List.of(), 0.002, 0.25, 0.2,
-        0.3, 6, 256L << 20, 0, 0);
+        0.3, 3, 256L << 20, 0, 0);
   }
 
   public boolean on(Filter f) {

@@ -63,7 +63,7 @@ public final class BuildDatasetCommand implements YingCommand {
   Double fastAbove;
 
   @Option(names = "--duplicate-bits",
-      description = "Most differing hash bits (of 64, per sampled frame) for near-duplicates. Default: 6.")
+      description = "Most differing hash bits (of 128, per sampled frame) for near-duplicates. Default: 3.")
   Integer duplicateBits;
 
   @Option(names = "--shard-mb", description = "Target shard size in MiB. Default: 256.")

@@ -263,7 +263,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
         v.add(m.stats().change());
         v.add(m.stats().flashFraction());
         v.add(m.hashes());
-        v.add(PerceptualHash.bands(m.hashes()[PerceptualHash.SAMPLES / 2]));
+        v.add(PerceptualHash.bands(m.hashes(), PerceptualHash.SAMPLES / 2));
       }
       return RowFactory.create(v.toArray());
     }

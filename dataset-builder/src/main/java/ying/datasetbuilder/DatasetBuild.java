@@ -74,8 +74,12 @@ public final class DatasetBuild {
     Dataset<Row> b = keyed.as("b");
     Column close = lit(true);
     for (int i = 0; i < PerceptualHash.SAMPLES; i++) {
-      Column differing = org.apache.spark.sql.functions.bit_count(
-          col("a.phash").getItem(i).bitwiseXOR(col("b.phash").getItem(i)));
+      Column differing = lit(0);
+      for (int w = 0; w < PerceptualHash.WORDS; w++) {
+        int at = i * PerceptualHash.WORDS + w;
+        differing = differing.plus(org.apache.spark.sql.functions.bit_count(
+            col("a.phash").getItem(at).bitwiseXOR(col("b.phash").getItem(at))));
+      }
       close = close.and(differing.leq(bits));
     }
     return a.join(b, col("a.band").equalTo(col("b.band")).and(col("a.clip_id").lt(col("b.clip_id"))))
