@@ -13,6 +13,8 @@ package ying.datasetbuilder;
 public final class PerceptualHash {
   private PerceptualHash() {}
 
+  /** How the manifest names this hash. */
+  static final String NAME = "ternary-dhash-9x8-margin3";
   /** Frames hashed per clip, evenly spread, so clips that share only a first frame do not match. */
   public static final int SAMPLES = 4;
   /** Longs per frame hash: the "darker" plane, then the "brighter" plane. */
