@@ -12,13 +12,15 @@ import ying.core.synth.ScenePlan;
 import ying.core.synth.SyntheticWorld;
 import ying.core.synth.VideoPlan;
 import ying.core.synth.WorldOptions;
+import ying.datasetbuilder.FrameThumbnails;
 import ying.datasetbuilder.PerceptualHash;
 
 /**
  * What build-dataset's near-duplicate filter keeps and drops, at each threshold: the share of
  * distinct synthetic scenes it would drop (every scene of the synthetic world is drawn anew, so any
  * match among them is a false one) against the share of altered copies it catches. Compares the
- * ternary dHash that {@link PerceptualHash} computes with the plain 64-bit dHash it replaced.
+ * ternary dHash that {@link PerceptualHash} computes, alone and confirmed by {@link FrameThumbnails}
+ * as build-dataset runs it, with the plain 64-bit dHash it replaced.
  * Run it through {@code bench/near-duplicates.sh}; the table goes into docs/near-duplicates.md.
  */
 @Command(name = "near-duplicate-bench", mixinStandardHelpOptions = true,
@@ -28,8 +30,9 @@ public final class NearDuplicateBench implements Callable<Integer> {
   private static final int H = 64;
   private static final int FPS = 8;
   private static final int MAX_FRAMES = 49;
+  private static final int SAMPLES = PerceptualHash.SAMPLES;
 
-  @Option(names = "--videos", defaultValue = "600", description = "Synthetic videos (1-4 scenes each). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--videos", defaultValue = "3000", description = "Synthetic videos (1-4 scenes each). Default: ${DEFAULT-VALUE}.")
   int videos;
 
   @Option(names = "--copies", defaultValue = "300", description = "Scenes copied with alterations. Default: ${DEFAULT-VALUE}.")
@@ -122,45 +125,53 @@ public final class NearDuplicateBench implements Callable<Integer> {
   @Override
   public Integer call() {
     SyntheticWorld world = new SyntheticWorld(seed, new WorldOptions(W, H, FPS, 1, 4, 2.5, 8, 1, 3));
+    // Only the frames the filter samples are rendered: a clip of those four hashes like the whole clip.
     List<byte[]> clips = new ArrayList<>();
-    List<Integer> counts = new ArrayList<>();
     byte[] frame = new byte[W * H * 3];
     for (int v = 0; v < videos; v++) {
       VideoPlan plan = world.video(v);
       for (ScenePlan s : plan.scenes()) {
         int n = Math.min(s.frameCount(), MAX_FRAMES);
-        byte[] frames = new byte[n * frame.length];
-        for (int f = 0; f < n; f++) {
-          plan.renderFrame(s.startFrame() + f, frame);
-          System.arraycopy(frame, 0, frames, f * frame.length, frame.length);
+        byte[] frames = new byte[SAMPLES * frame.length];
+        for (int i = 0; i < SAMPLES; i++) {
+          plan.renderFrame(s.startFrame() + Math.min(n - 1, (2 * i + 1) * n / (2 * SAMPLES)), frame);
+          System.arraycopy(frame, 0, frames, i * frame.length, frame.length);
         }
         clips.add(frames);
-        counts.add(n);
       }
     }
     int n = clips.size();
     System.out.printf(Locale.ROOT, "%d distinct scenes from %d videos (seed %d, %dx%d, up to %d frames at %d fps); "
         + "%d altered copies of each kind%n%n", n, videos, seed, W, H, MAX_FRAMES, FPS, Math.min(copies, n));
-    System.out.println("| hash | threshold (bits per frame) | distinct scenes dropped | noisy copies caught"
-        + " | noisy, 1 px shifted copies caught |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    report("plain dHash (64 bits)", PLAIN, clips, counts, new int[] {2, 3, 4, 6, 8});
-    report("ternary dHash (128 bits)", TERNARY, clips, counts, new int[] {2, 3, 4, 6, 8});
+    System.out.println("| hash | threshold (bits per frame) | thumbnail check | distinct scenes dropped"
+        + " | noisy copies caught | noisy, 1 px shifted copies caught |");
+    System.out.println("|---|---:|---|---:|---:|---:|");
+    int[] thresholds = {2, 3, 4, 6, 8};
+    report("plain dHash (64 bits)", PLAIN, false, clips, thresholds);
+    report("ternary dHash (128 bits)", TERNARY, false, clips, thresholds);
+    report("ternary dHash (128 bits)", TERNARY, true, clips, thresholds);
     return 0;
   }
 
-  private void report(String name, ClipHash hash, List<byte[]> clips, List<Integer> counts, int[] thresholds) {
+  private void report(String name, ClipHash hash, boolean thumbnails, List<byte[]> clips, int[] thresholds) {
     int n = clips.size();
     long[][] h = new long[n][];
+    byte[][] t = new byte[n][];
     for (int i = 0; i < n; i++) {
-      h[i] = hash.of(clips.get(i), counts.get(i));
+      h[i] = hash.of(clips.get(i), SAMPLES);
+      t[i] = FrameThumbnails.ofClip(clips.get(i), SAMPLES, W, H);
     }
-    // The filter keeps the first of a group: a scene is dropped when an earlier one is close enough.
+    // The filter keeps the first of a group: a scene is dropped when an earlier one matches it. Per
+    // scene, the fewest differing bits of an earlier scene that also passes the thumbnail check.
+    int widest = java.util.Arrays.stream(thresholds).max().orElseThrow();
     int[] nearest = new int[n];
     for (int j = 0; j < n; j++) {
       nearest[j] = Integer.MAX_VALUE;
       for (int i = 0; i < j; i++) {
-        nearest[j] = Math.min(nearest[j], hash.distance(h[i], h[j]));
+        int d = hash.distance(h[i], h[j]);
+        if (d <= widest && d < nearest[j] && (!thumbnails || FrameThumbnails.sameFootage(t[i], t[j], FrameThumbnails.TOLERANCE))) {
+          nearest[j] = d;
+        }
       }
     }
     Random rng = new Random(seed);
@@ -168,13 +179,22 @@ public final class NearDuplicateBench implements Callable<Integer> {
     int[] noisy = new int[m];
     int[] shifted = new int[m];
     for (int i = 0; i < m; i++) {
-      noisy[i] = hash.distance(h[i], hash.of(alter(clips.get(i), counts.get(i), rng, 3, 6, 0), counts.get(i)));
-      shifted[i] = hash.distance(h[i], hash.of(alter(clips.get(i), counts.get(i), rng, 3, 6, 1), counts.get(i)));
+      noisy[i] = copyDistance(hash, thumbnails, clips.get(i), h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 0));
+      shifted[i] = copyDistance(hash, thumbnails, clips.get(i), h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 1));
     }
-    for (int t : thresholds) {
-      System.out.printf(Locale.ROOT, "| %s | %d | %.1f%% | %.0f%% | %.0f%% |%n", name, t, share(nearest, t),
-          share(noisy, t), share(shifted, t));
+    for (int k : thresholds) {
+      System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f%% | %.0f%% | %.0f%% |%n", name, k, thumbnails ? "yes" : "no",
+          share(nearest, k), share(noisy, k), share(shifted, k));
     }
+  }
+
+  /** Differing bits of an altered copy, or "never" when the thumbnail check (if on) rejects it. */
+  private static int copyDistance(ClipHash hash, boolean thumbnails, byte[] original, long[] h, byte[] t, byte[] copy) {
+    if (thumbnails && !FrameThumbnails.sameFootage(t, FrameThumbnails.ofClip(copy, SAMPLES, W, H),
+        FrameThumbnails.TOLERANCE)) {
+      return Integer.MAX_VALUE;
+    }
+    return hash.distance(h, hash.of(copy, SAMPLES));
   }
 
   private static double share(int[] distances, int threshold) {

@@ -63,7 +63,7 @@ public record BuildConfig(
 
   public static BuildConfig defaults() {
     return new BuildConfig(defaultBuckets(), 0.1, EnumSet.allOf(Filter.class), 1.0, 3, List.of(), 0.002, 0.25, 0.2,
-        0.3, 3, 256L << 20, 0, 0);
+        0.3, 6, 256L << 20, 0, 0);
   }
 
   public boolean on(Filter f) {

@@ -63,7 +63,8 @@ public final class BuildDatasetCommand implements YingCommand {
   Double fastAbove;
 
   @Option(names = "--duplicate-bits",
-      description = "Most differing hash bits (of 128, per sampled frame) for near-duplicates. Default: 3.")
+      description = "Most differing hash bits (of 128, per sampled frame) for near-duplicate candidates, whose "
+          + "thumbnails must then agree too. Default: 6.")
   Integer duplicateBits;
 
   @Option(names = "--shard-mb", description = "Target shard size in MiB. Default: 256.")

@@ -108,7 +108,8 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
         MotionStats stats = MotionStats.of(frames.rgb(), frames.count(), frames.frameBytes(), bucket.fps(),
             config.flashJump());
         long[] hashes = PerceptualHash.ofClip(frames.rgb(), frames.count(), frames.width(), frames.height());
-        Measured m = new Measured(bucket, windowStart, frames, stats, hashes);
+        byte[] thumbs = FrameThumbnails.ofClip(frames.rgb(), frames.count(), frames.width(), frames.height());
+        Measured m = new Measured(bucket, windowStart, frames, stats, hashes, thumbs);
         if (config.on(Filter.STATIC) && stats.motion() < config.staticBelow()) {
           return c.row(ProcessedClip.FILTERED, Filter.STATIC.key(),
               String.format(Locale.ROOT, "motion %.5f", stats.motion()), m, false);
@@ -203,7 +204,8 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
     return sb.toString();
   }
 
-  private record Measured(Bucket bucket, double windowStart, Frames frames, MotionStats stats, long[] hashes) {}
+  private record Measured(Bucket bucket, double windowStart, Frames frames, MotionStats stats, long[] hashes,
+      byte[] thumbs) {}
 
   /** One input clip on its way to a {@link ProcessedClip} row. */
   private static final class Clip {
@@ -248,7 +250,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
       v.add(reason);
       v.add(message);
       if (m == null) {
-        for (int i = 0; i < 12; i++) {
+        for (int i = 0; i < 13; i++) {
           v.add(null);
         }
       } else {
@@ -264,6 +266,7 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
         v.add(m.stats().flashFraction());
         v.add(m.hashes());
         v.add(PerceptualHash.bands(m.hashes(), PerceptualHash.SAMPLES / 2));
+        v.add(m.thumbs());
       }
       return RowFactory.create(v.toArray());
     }

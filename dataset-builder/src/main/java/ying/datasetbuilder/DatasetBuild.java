@@ -3,6 +3,7 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
@@ -11,6 +12,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
 import ying.core.spark.HadoopConf;
 
 /**
@@ -65,8 +69,9 @@ public final class DatasetBuild {
 
   /**
    * Ids of the kept clips' near-duplicates: a clip is dropped when a clip with a smaller id has
-   * every sampled frame's hash within {@code bits} bits of its own. Candidates come from locality-
-   * sensitive bands of one frame's hash, so the work grows with the number of matches, not its square.
+   * every sampled frame's hash within {@code bits} bits of its own and their thumbnails agree
+   * ({@link FrameThumbnails}). Candidates come from locality-sensitive bands of one frame's hash, so
+   * the work grows with the number of matches, not its square.
    */
   public static Dataset<Row> duplicates(Dataset<Row> ok, int bits) {
     Dataset<Row> keyed = ok.select(col("clip_id"), col("phash"), explode(col("phash_bands")).as("band"));
@@ -82,9 +87,19 @@ public final class DatasetBuild {
       }
       close = close.and(differing.leq(bits));
     }
-    return a.join(b, col("a.band").equalTo(col("b.band")).and(col("a.clip_id").lt(col("b.clip_id"))))
+    Dataset<Row> candidates = a.join(b, col("a.band").equalTo(col("b.band")).and(col("a.clip_id").lt(col("b.clip_id"))))
         .where(close)
-        .select(col("b.clip_id").as("clip_id"))
+        .select(col("a.clip_id").as("first"), col("b.clip_id").as("second"))
+        .distinct();
+    // Only candidate pairs fetch their thumbnails, so the exploded bands never carry them.
+    Dataset<Row> thumbs = ok.select(col("clip_id"), col("thumbs"));
+    UserDefinedFunction sameFootage = udf((UDF2<byte[], byte[], Boolean>) (x, y) ->
+        FrameThumbnails.sameFootage(x, y, FrameThumbnails.TOLERANCE), DataTypes.BooleanType);
+    return candidates
+        .join(thumbs.as("ta"), col("first").equalTo(col("ta.clip_id")))
+        .join(thumbs.as("tb"), col("second").equalTo(col("tb.clip_id")))
+        .where(sameFootage.apply(col("ta.thumbs"), col("tb.thumbs")))
+        .select(col("second").as("clip_id"))
         .distinct();
   }
 

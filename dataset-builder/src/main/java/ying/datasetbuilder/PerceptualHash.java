@@ -6,15 +6,16 @@ package ying.datasetbuilder;
  * than it". A plain dHash gives one bit per pair even where the two cells are equal, and there noise
  * decides it: on flat backgrounds (the synthetic world's) a re-encode flipped many bits while a
  * different small object on the same background flipped few, so the plain hash at 6 bits missed
- * 41% of noisy copies and still dropped 4.6% of distinct scenes. Equal cells give two zero bits here,
- * so noise rarely flips them and an object that makes a pair unequal always does (see
- * {@code docs/near-duplicates.md} for the measurement).
+ * 42% of noisy copies and still dropped 10% of 7,630 distinct scenes. Equal cells give two zero bits
+ * here, so noise rarely flips them and an object that makes a pair unequal always does. Still too
+ * coarse to tell small objects apart alone: {@link FrameThumbnails} confirms each candidate pair
+ * ({@code docs/near-duplicates.md} has the measurements).
  */
 public final class PerceptualHash {
   private PerceptualHash() {}
 
   /** How the manifest names this hash. */
-  static final String NAME = "ternary-dhash-9x8-margin3";
+  static final String NAME = "ternary-dhash-9x8-margin3+thumbnails-24x16-tolerance16";
   /** Frames hashed per clip, evenly spread, so clips that share only a first frame do not match. */
   public static final int SAMPLES = 4;
   /** Longs per frame hash: the "darker" plane, then the "brighter" plane. */
@@ -55,10 +56,14 @@ public final class PerceptualHash {
     long[] out = new long[SAMPLES * WORDS];
     int frameBytes = width * height * 3;
     for (int i = 0; i < SAMPLES; i++) {
-      int k = Math.min(count - 1, (int) ((2 * i + 1) * (long) count / (2 * SAMPLES)));
-      System.arraycopy(dHash(frames, k * frameBytes, width, height), 0, out, i * WORDS, WORDS);
+      System.arraycopy(dHash(frames, sampledFrame(i, count) * frameBytes, width, height), 0, out, i * WORDS, WORDS);
     }
     return out;
+  }
+
+  /** Index of sampled frame {@code i} (of {@link #SAMPLES}) in a clip of {@code count} frames. */
+  static int sampledFrame(int i, int count) {
+    return Math.min(count - 1, (int) ((2 * i + 1) * (long) count / (2 * SAMPLES)));
   }
 
   /** Differing bits between two clips' hashes of sampled frame {@code frame}. */

@@ -38,7 +38,8 @@ final class ProcessedClip {
       .add("change_score", DataTypes.DoubleType, true)
       .add("flash_fraction", DataTypes.DoubleType, true)
       .add("phash", DataTypes.createArrayType(DataTypes.LongType, false), true)
-      .add("phash_bands", DataTypes.createArrayType(DataTypes.LongType, false), true);
+      .add("phash_bands", DataTypes.createArrayType(DataTypes.LongType, false), true)
+      .add("thumbs", DataTypes.BinaryType, true);
 
   /** The columns of a training shard, in order. */
   static final String[] SHARD_COLUMNS = {"clip_id", "caption", "bucket", "num_frames", "height", "width", "fps",

@@ -3,6 +3,7 @@ package ying.datasetbuilder;
 import ying.core.video.MotionStats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,7 +66,7 @@ class ClipMeasuresTest {
    * The synthetic world's failure case for a plain dHash: flat backgrounds, where noise flipped the
    * bits of equal cells, and different small objects on one background, which flipped few. On every
    * background a re-encode-like copy (noise and a brightness shift) must stay within the default
-   * threshold and a scene with other small objects must not.
+   * number of bits and pass the thumbnail check; a scene of other small objects must fail the check.
    */
   @Test
   void noisyCopiesMatchAndOtherSmallObjectsOnTheSameBackgroundDoNot() {
@@ -84,11 +85,19 @@ class ClipMeasuresTest {
       for (int i = 0; i < copy.length; i++) {
         copy[i] = (byte) Math.max(0, Math.min(255, (copy[i] & 0xff) + 4 + (int) Math.round(r.nextGaussian() * 3)));
       }
-      long[] ha = PerceptualHash.dHash(a, 0, w, h);
-      assertTrue(bits(ha, PerceptualHash.dHash(copy, 0, w, h)) <= limit, background + ": a noisy copy matches");
-      assertTrue(bits(ha, PerceptualHash.dHash(renderer.render(two, 1, 2), 0, w, h)) > limit,
-          background + ": other objects on the same background do not");
+      byte[] other = renderer.render(two, 1, 2);
+      assertTrue(bits(PerceptualHash.dHash(a, 0, w, h), PerceptualHash.dHash(copy, 0, w, h)) <= limit,
+          background + ": a noisy copy is a candidate");
+      assertTrue(FrameThumbnails.sameFootage(thumbs(a), thumbs(copy), FrameThumbnails.TOLERANCE),
+          background + ": a noisy copy's thumbnails agree");
+      assertFalse(FrameThumbnails.sameFootage(thumbs(a), thumbs(other), FrameThumbnails.TOLERANCE),
+          background + ": other objects on the same background are not the same footage");
     }
+  }
+
+  /** Thumbnails of a one-frame clip repeated, as many times as the hash samples. */
+  private static byte[] thumbs(byte[] frame) {
+    return FrameThumbnails.ofClip(frame, 1, 96, 64);
   }
 
   @Test
