@@ -68,8 +68,7 @@ public final class NearDuplicateBench implements Callable<Integer> {
     public long[] of(byte[] frames, int count) {
       long[] out = new long[PerceptualHash.SAMPLES];
       for (int f = 0; f < out.length; f++) {
-        int k = Math.min(count - 1, (2 * f + 1) * count / (2 * PerceptualHash.SAMPLES));
-        out[f] = plain(frames, k * W * H * 3);
+        out[f] = plain(frames, PerceptualHash.sampledFrame(f, count) * W * H * 3);
       }
       return out;
     }
@@ -134,7 +133,7 @@ public final class NearDuplicateBench implements Callable<Integer> {
         int n = Math.min(s.frameCount(), MAX_FRAMES);
         byte[] frames = new byte[SAMPLES * frame.length];
         for (int i = 0; i < SAMPLES; i++) {
-          plan.renderFrame(s.startFrame() + Math.min(n - 1, (2 * i + 1) * n / (2 * SAMPLES)), frame);
+          plan.renderFrame(s.startFrame() + PerceptualHash.sampledFrame(i, n), frame);
           System.arraycopy(frame, 0, frames, i * frame.length, frame.length);
         }
         clips.add(frames);
@@ -179,8 +178,8 @@ public final class NearDuplicateBench implements Callable<Integer> {
     int[] noisy = new int[m];
     int[] shifted = new int[m];
     for (int i = 0; i < m; i++) {
-      noisy[i] = copyDistance(hash, thumbnails, clips.get(i), h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 0));
-      shifted[i] = copyDistance(hash, thumbnails, clips.get(i), h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 1));
+      noisy[i] = copyDistance(hash, thumbnails, h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 0));
+      shifted[i] = copyDistance(hash, thumbnails, h[i], t[i], alter(clips.get(i), SAMPLES, rng, 3, 6, 1));
     }
     for (int k : thresholds) {
       System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f%% | %.0f%% | %.0f%% |%n", name, k, thumbnails ? "yes" : "no",
@@ -189,7 +188,7 @@ public final class NearDuplicateBench implements Callable<Integer> {
   }
 
   /** Differing bits of an altered copy, or "never" when the thumbnail check (if on) rejects it. */
-  private static int copyDistance(ClipHash hash, boolean thumbnails, byte[] original, long[] h, byte[] t, byte[] copy) {
+  private static int copyDistance(ClipHash hash, boolean thumbnails, long[] h, byte[] t, byte[] copy) {
     if (thumbnails && !FrameThumbnails.sameFootage(t, FrameThumbnails.ofClip(copy, SAMPLES, W, H),
         FrameThumbnails.TOLERANCE)) {
       return Integer.MAX_VALUE;

@@ -67,6 +67,9 @@ public final class DatasetBuild {
         Arrays.stream(clips.columns()).skip(1).toArray(String[]::new));
   }
 
+  /** How the manifest names the near-duplicate test of {@link #duplicates}, so older schemes are told apart. */
+  static final String DUPLICATE_SCHEME = "ternary-dhash-9x8-margin3+thumbnails-24x16-tolerance16";
+
   /**
    * Ids of the kept clips' near-duplicates: a clip is dropped when a clip with a smaller id has
    * every sampled frame's hash within {@code bits} bits of its own and their thumbnails agree

@@ -88,8 +88,7 @@ final class DatasetManifest {
     settings.put("flash_jump", config.flashJump());
     settings.put("flash_fraction", config.flashFraction());
     settings.put("duplicate_bits", config.duplicateBits());
-    // Names the hash the bits count, so datasets built before the ternary hash are told apart.
-    settings.put("duplicate_hash", PerceptualHash.NAME);
+    settings.put("duplicate_hash", DatasetBuild.DUPLICATE_SCHEME);
     settings.put("shard_target_bytes", config.shardTargetBytes());
     settings.put("max_videos", config.maxVideos());
     m.put("settings", settings);

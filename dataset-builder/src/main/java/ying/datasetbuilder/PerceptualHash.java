@@ -14,19 +14,17 @@ package ying.datasetbuilder;
 public final class PerceptualHash {
   private PerceptualHash() {}
 
-  /** How the manifest names this hash. */
-  static final String NAME = "ternary-dhash-9x8-margin3+thumbnails-24x16-tolerance16";
   /** Frames hashed per clip, evenly spread, so clips that share only a first frame do not match. */
   public static final int SAMPLES = 4;
   /** Longs per frame hash: the "darker" plane, then the "brighter" plane. */
-  public static final int WORDS = 2;
+  static final int WORDS = 2;
   /** Grey levels (of 255) by which two cells must differ to set a bit. */
-  public static final double MARGIN = 3;
+  static final double MARGIN = 3;
   /** Each plane splits into this many bands; near-duplicate candidates share one band exactly. */
   static final int BANDS_PER_WORD = 4;
 
   /** The {@link #WORDS} planes of one frame's hash. */
-  public static long[] dHash(byte[] rgb, int offset, int width, int height) {
+  static long[] dHash(byte[] rgb, int offset, int width, int height) {
     double[] grey = new double[9 * 8];
     int[] counts = new int[9 * 8];
     for (int y = 0; y < height; y++) {
@@ -62,7 +60,7 @@ public final class PerceptualHash {
   }
 
   /** Index of sampled frame {@code i} (of {@link #SAMPLES}) in a clip of {@code count} frames. */
-  static int sampledFrame(int i, int count) {
+  public static int sampledFrame(int i, int count) {
     return Math.min(count - 1, (int) ((2 * i + 1) * (long) count / (2 * SAMPLES)));
   }
 

@@ -256,7 +256,7 @@ class DatasetBuildTest {
     assertEquals(summary.train(), m.get("rows").get("train").asLong());
     assertEquals(Storage.normalise(clips.toString()), m.get("source").get("table").asText());
     assertEquals(16, m.get("source").get("snapshot").asText().length());
-    assertEquals(PerceptualHash.NAME, m.get("settings").get("duplicate_hash").asText());
+    assertEquals(DatasetBuild.DUPLICATE_SCHEME, m.get("settings").get("duplicate_hash").asText());
     List<String> onDisk;
     try (Stream<Path> files = Files.walk(built)) {
       onDisk = files.filter(p -> p.toString().endsWith(".parquet") && built.relativize(p).toString().startsWith("split="))
