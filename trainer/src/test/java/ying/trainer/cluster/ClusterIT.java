@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.trainer.it.ChildProcess;
 import ying.trainer.it.ParquetTables;
+import ying.trainer.it.ReleaseModels;
 
 /**
  * caption and build-dataset on a real Spark standalone cluster (a master and two one-core workers,
@@ -43,7 +44,8 @@ class ClusterIT {
   void clusterJobsMatchLocalRowForRowAndSurviveALostWorker() throws Exception {
     // Shared by every JVM: the registry (a copy of the release captioner), the videos, all outputs.
     Path registry = dir.resolve("shared/models");
-    copyTree(repo.resolve("models/captioner/3"), registry.resolve("captioner/3"));
+    String captioner = ReleaseModels.latest(repo, "captioner");
+    copyTree(repo.resolve("models/captioner/" + captioner), registry.resolve("captioner/" + captioner));
     Files.copy(repo.resolve("models/captioner/LATEST"), registry.resolve("captioner/LATEST"));
     Path videos = dir.resolve("shared/synth/videos");
     ying("synth", "--count", "3", "--seed", "5", "--out", dir.resolve("shared/synth").toString(), "--width", "96",

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.trainer.it.ChildProcess;
 import ying.trainer.it.ChildProcess.Result;
+import ying.trainer.it.ReleaseModels;
 
 /**
  * The launcher end to end against a real S3 server, as an operator runs it: bin/ying with
@@ -68,8 +69,10 @@ class S3PipelineIT {
 
       // Inputs go up with the aws CLI: the release captioner as an s3a registry, and raw videos.
       aws("s3", "mb", "s3://" + BUCKET);
-      aws("s3", "cp", "--recursive", "--only-show-errors", repo.resolve("models/captioner/3").toString(),
-          "s3://" + BUCKET + "/models/captioner/3");
+      String captioner = ReleaseModels.latest(repo, "captioner");
+      String captionModel = "caption_model=captioner@" + captioner;
+      aws("s3", "cp", "--recursive", "--only-show-errors", repo.resolve("models/captioner/" + captioner).toString(),
+          "s3://" + BUCKET + "/models/captioner/" + captioner);
       aws("s3", "cp", "--only-show-errors", repo.resolve("models/captioner/LATEST").toString(),
           "s3://" + BUCKET + "/models/captioner/LATEST");
       Path synth = dir.resolve("synth");
@@ -102,7 +105,7 @@ class S3PipelineIT {
           "models/dit/LATEST", "models/dit/1/manifest.json", "generated/clip.mp4", "generated/clip.png")) {
         assertTrue(keys.contains(expected), expected + " missing from " + keys);
       }
-      assertTrue(keys.stream().anyMatch(k -> k.startsWith("captions/caption_model=captioner@3/") && k.endsWith(".parquet")),
+      assertTrue(keys.stream().anyMatch(k -> k.startsWith("captions/" + captionModel + "/") && k.endsWith(".parquet")),
           "caption shards in " + keys);
       assertTrue(keys.stream().anyMatch(k -> k.startsWith("latents/split=train/bucket=" + BUCKET_SHAPE + "/")
           && k.endsWith(".parquet")), "latent shards in " + keys);
@@ -111,7 +114,7 @@ class S3PipelineIT {
 
       // Read back with parquet-hadoop over local copies, not with Spark.
       Path copy = download("");
-      List<Path> captionFiles = parquetFiles(copy.resolve("captions/caption_model=captioner@3"));
+      List<Path> captionFiles = parquetFiles(copy.resolve("captions/" + captionModel));
       long clips = rows(captionFiles);
       assertTrue(clips >= 2, "at least one clip per video, got " + clips);
       assertTrue(columns(captionFiles.get(0)).containsAll(List.of("video_uri", "video_sha256", "clip_index", "start_s",
@@ -138,7 +141,7 @@ class S3PipelineIT {
           "--conf", conf, "--master", "local[2]");
       assertTrue(again.contains("captioned 0 videos (0 clips)") && again.contains("2 already done"), again);
       assertEquals(before, listBucket(), "a caption rerun adds or removes no object");
-      assertEquals(clips, rows(parquetFiles(download("captions").resolve("caption_model=captioner@3"))));
+      assertEquals(clips, rows(parquetFiles(download("captions").resolve(captionModel))));
       String manifest = Files.readString(copy.resolve("pixels/_manifest.json"));
       Result refused = run(yingCommand(concat(new String[] {"build-dataset", "--clips", S3 + "/captions", "--out",
           S3 + "/pixels", "--conf", conf, "--master", "local[2]"}, tiny)));
