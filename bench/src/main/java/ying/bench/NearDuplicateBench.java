@@ -83,21 +83,11 @@ public final class NearDuplicateBench implements Callable<Integer> {
   };
 
   static long plain(byte[] rgb, int offset) {
-    double[] grey = new double[9 * 8];
-    int[] counts = new int[9 * 8];
-    for (int y = 0; y < H; y++) {
-      for (int x = 0; x < W; x++) {
-        int p = offset + (y * W + x) * 3;
-        int cell = (y * 8 / H) * 9 + x * 9 / W;
-        grey[cell] += 0.299 * (rgb[p] & 0xff) + 0.587 * (rgb[p + 1] & 0xff) + 0.114 * (rgb[p + 2] & 0xff);
-        counts[cell]++;
-      }
-    }
+    double[] grey = PerceptualHash.greyCells(rgb, offset, W, H);
     long bits = 0;
     for (int gy = 0; gy < 8; gy++) {
       for (int gx = 0; gx < 8; gx++) {
-        bits = (bits << 1) | (grey[gy * 9 + gx] / counts[gy * 9 + gx] < grey[gy * 9 + gx + 1] / counts[gy * 9 + gx + 1]
-            ? 1 : 0);
+        bits = (bits << 1) | (grey[gy * 9 + gx] < grey[gy * 9 + gx + 1] ? 1 : 0);
       }
     }
     return bits;
@@ -158,7 +148,7 @@ public final class NearDuplicateBench implements Callable<Integer> {
     byte[][] t = new byte[n][];
     for (int i = 0; i < n; i++) {
       h[i] = hash.of(clips.get(i), SAMPLES);
-      t[i] = FrameThumbnails.ofClip(clips.get(i), SAMPLES, W, H);
+      t[i] = thumbnails ? FrameThumbnails.ofClip(clips.get(i), SAMPLES, W, H) : null;
     }
     // The filter keeps the first of a group: a scene is dropped when an earlier one matches it. Per
     // scene, the fewest differing bits of an earlier scene that also passes the thumbnail check.

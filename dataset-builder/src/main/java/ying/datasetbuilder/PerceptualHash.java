@@ -25,6 +25,22 @@ public final class PerceptualHash {
 
   /** The {@link #WORDS} planes of one frame's hash. */
   static long[] dHash(byte[] rgb, int offset, int width, int height) {
+    double[] grey = greyCells(rgb, offset, width, height);
+    long darker = 0;
+    long brighter = 0;
+    for (int gy = 0; gy < 8; gy++) {
+      for (int gx = 0; gx < 8; gx++) {
+        double left = grey[gy * 9 + gx];
+        double right = grey[gy * 9 + gx + 1];
+        darker = (darker << 1) | (left < right - MARGIN ? 1 : 0);
+        brighter = (brighter << 1) | (left > right + MARGIN ? 1 : 0);
+      }
+    }
+    return new long[] {darker, brighter};
+  }
+
+  /** Mean grey level (0..255) of each cell of a 9 x 8 grid over one frame, row by row. */
+  public static double[] greyCells(byte[] rgb, int offset, int width, int height) {
     double[] grey = new double[9 * 8];
     int[] counts = new int[9 * 8];
     for (int y = 0; y < height; y++) {
@@ -36,17 +52,10 @@ public final class PerceptualHash {
         counts[gy * 9 + gx]++;
       }
     }
-    long darker = 0;
-    long brighter = 0;
-    for (int gy = 0; gy < 8; gy++) {
-      for (int gx = 0; gx < 8; gx++) {
-        double left = grey[gy * 9 + gx] / Math.max(1, counts[gy * 9 + gx]);
-        double right = grey[gy * 9 + gx + 1] / Math.max(1, counts[gy * 9 + gx + 1]);
-        darker = (darker << 1) | (left < right - MARGIN ? 1 : 0);
-        brighter = (brighter << 1) | (left > right + MARGIN ? 1 : 0);
-      }
+    for (int i = 0; i < grey.length; i++) {
+      grey[i] /= Math.max(1, counts[i]);
     }
-    return new long[] {darker, brighter};
+    return grey;
   }
 
   /** Hashes of {@link #SAMPLES} frames at 1/8, 3/8, 5/8 and 7/8 of the clip, {@link #WORDS} longs each. */
