@@ -1,9 +1,11 @@
 package ying.captioner.eval;
 
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import ying.core.synth.CaptionGrammar;
 import ying.core.synth.ObjectDescription;
 import ying.core.synth.ParsedCaption;
@@ -17,13 +19,21 @@ public final class CaptionScores {
   public static final List<String> ATTRIBUTES = List.of("camera", "background", "style", "shape", "colour", "size",
       "motion");
 
+  /** What a wrong answer is graded as when the caption has no such object, or is outside the grammar. */
+  public static final String MISSING = "(none)";
+
   private final Map<String, long[]> counts = new LinkedHashMap<>();
+  /** Per attribute, how often each (reference, prediction) pair of a wrong answer occurred. */
+  private final Map<String, Map<String, Long>> confusions = new LinkedHashMap<>();
   private long exact;
   private long total;
   private long unparsed;
 
   public CaptionScores() {
-    ATTRIBUTES.forEach(a -> counts.put(a, new long[2]));
+    ATTRIBUTES.forEach(a -> {
+      counts.put(a, new long[2]);
+      confusions.put(a, new TreeMap<>());
+    });
   }
 
   /** Adds one (prediction, reference) pair; references outside the grammar are skipped. */
@@ -39,26 +49,44 @@ public final class CaptionScores {
     }
     ParsedCaption r = ref.get();
     ParsedCaption p = got.orElse(null);
-    count("camera", p != null && p.camera() == r.camera());
-    count("background", p != null && p.background() == r.background());
-    count("style", p != null && p.style() == r.style());
+    count("camera", r.camera(), p == null ? null : p.camera());
+    count("background", r.background(), p == null ? null : p.background());
+    count("style", r.style(), p == null ? null : p.style());
     for (int i = 0; i < r.objects().size(); i++) {
       ObjectDescription want = r.objects().get(i);
       ObjectDescription have = p != null && i < p.objects().size() ? p.objects().get(i) : null;
-      count("shape", have != null && have.shape() == want.shape());
-      count("colour", have != null && have.colour() == want.colour());
-      count("size", have != null && have.size() == want.size());
-      count("motion", have != null && have.motion() == want.motion());
+      count("shape", want.shape(), have == null ? null : have.shape());
+      count("colour", want.colour(), have == null ? null : have.colour());
+      count("size", want.size(), have == null ? null : have.size());
+      count("motion", want.motion(), have == null ? null : have.motion());
     }
     if (p != null && p.equals(r)) {
       exact++;
     }
   }
 
-  private void count(String attribute, boolean right) {
+  private void count(String attribute, Object want, Object got) {
+    boolean right = want.equals(got);
     long[] c = counts.get(attribute);
     c[0] += right ? 1 : 0;
     c[1]++;
+    if (!right) {
+      confusions.get(attribute).merge(phrase(want) + " -> " + (got == null ? MISSING : phrase(got)), 1L, Long::sum);
+    }
+  }
+
+  private static String phrase(Object value) {
+    return value.toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+
+  /**
+   * The most frequent wrong answers for {@code attribute}, as "reference -> prediction" with their
+   * counts, most frequent first (ties in name order): where a model's errors concentrate.
+   */
+  public List<Map.Entry<String, Long>> confusions(String attribute, int limit) {
+    return confusions.get(attribute).entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+        .limit(limit).toList();
   }
 
   public double accuracy(String attribute) {
@@ -72,6 +100,24 @@ public final class CaptionScores {
 
   public long total() {
     return total;
+  }
+
+  /**
+   * One line per attribute: its accuracy and its three most frequent wrong answers, as the eval
+   * commands print them.
+   */
+  public String perAttribute() {
+    StringBuilder sb = new StringBuilder();
+    for (String a : ATTRIBUTES) {
+      sb.append(String.format(java.util.Locale.ROOT, "  %-10s %6.2f%%", a, 100 * accuracy(a)));
+      List<Map.Entry<String, Long>> wrong = confusions(a, 3);
+      if (!wrong.isEmpty()) {
+        sb.append("   most often wrong: ");
+        sb.append(String.join(", ", wrong.stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
+      }
+      sb.append(System.lineSeparator());
+    }
+    return sb.toString();
   }
 
   /** Metrics as a manifest records them. */

@@ -70,9 +70,7 @@ public final class EvalCaptionerCommand implements YingCommand {
       Report report = grade(truth, clips);
       System.out.println("eval-captioner " + exact.label() + " on " + labels + ": " + clips.size() + " clips of "
           + truth.size() + " labelled scenes, " + errors + " unreadable videos");
-      for (String a : CaptionScores.ATTRIBUTES) {
-        System.out.printf(java.util.Locale.ROOT, "  %-10s %6.2f%%%n", a, 100 * report.captions().accuracy(a));
-      }
+      System.out.print(report.captions().perAttribute());
       System.out.printf(java.util.Locale.ROOT, "  %-10s %6.2f%%%n  %s%n", "exact", 100 * report.captions().exactMatch(),
           report.cuts());
       return 0;

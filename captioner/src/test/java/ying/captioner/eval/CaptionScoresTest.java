@@ -1,8 +1,10 @@
 package ying.captioner.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CaptionScoresTest {
@@ -23,6 +25,22 @@ class CaptionScoresTest {
     assertEquals(3 / 6.0, s.accuracy("colour"), 1e-9, "per object: 2 + 1 + 0 right of 6");
     assertEquals(4 / 6.0, s.accuracy("shape"), 1e-9);
     assertEquals(1L, s.toMap().get("outside_grammar"));
+  }
+
+  @Test
+  void countsWrongAnswersByReferenceAndPrediction() {
+    CaptionScores s = new CaptionScores();
+    s.add(REF.replace("small blue star", "small green star"), REF);
+    s.add(REF.replace("small blue star", "small green heart"), REF);
+    s.add(REF.replace(" and a small blue star rotates", ""), REF);
+    assertEquals(List.of(Map.entry("blue -> green", 2L), Map.entry("blue -> " + CaptionScores.MISSING, 1L)),
+        s.confusions("colour", 5));
+    assertEquals(List.of(Map.entry("star -> " + CaptionScores.MISSING, 1L), Map.entry("star -> heart", 1L)),
+        s.confusions("shape", 5), "ties in name order");
+    assertEquals(List.of(), s.confusions("background", 5));
+    String printed = s.perAttribute();
+    assertTrue(printed.contains("colour      50.00%   most often wrong: blue -> green (2), blue -> (none) (1)"), printed);
+    assertTrue(printed.contains("background 100.00%" + System.lineSeparator()), printed);
   }
 
   @Test

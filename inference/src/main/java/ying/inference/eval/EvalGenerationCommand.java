@@ -103,9 +103,7 @@ public final class EvalGenerationCommand implements YingCommand {
       System.out.printf(Locale.ROOT, "eval-generation %s, captioned with %s: %d of %d prompts generated, %d graded"
           + " (%d outside the caption grammar)%n", report.get("checkpoint"), source.label(), promptOf.size(),
           generated.size(), scores.total(), outside);
-      for (String a : CaptionScores.ATTRIBUTES) {
-        System.out.printf(Locale.ROOT, "  %-10s %6.2f%%%n", a, 100 * scores.accuracy(a));
-      }
+      System.out.print(scores.perAttribute());
       System.out.printf(Locale.ROOT, "  %-10s %6.2f%%%n  report: %s/_eval.json%n", "exact", 100 * scores.exactMatch(),
           Storage.normalise(batch.out()));
       return 0;
