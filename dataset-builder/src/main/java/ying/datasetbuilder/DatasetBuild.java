@@ -109,11 +109,16 @@ public final class DatasetBuild {
   /** The rows written to the shards: kept clips with their provenance. */
   public static Dataset<Row> shardRows(Dataset<Row> processed, Dataset<Row> duplicates, String sourceTable,
       String sourceSnapshot) {
-    return processed.where(col("status").equalTo(ProcessedClip.OK))
-        .join(duplicates, processed.col("clip_id").equalTo(duplicates.col("clip_id")), "left_anti")
+    return keptClips(processed, duplicates)
         .withColumn("source_table", lit(sourceTable))
         .withColumn("source_snapshot", lit(sourceSnapshot))
         .select(Arrays.stream(ProcessedClip.SHARD_COLUMNS).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+  }
+
+  /** The {@code ok} clips that are not near-duplicates: the clips the shards get, with all of {@code processed}'s columns. */
+  public static Dataset<Row> keptClips(Dataset<Row> processed, Dataset<Row> duplicates) {
+    return processed.where(col("status").equalTo(ProcessedClip.OK))
+        .join(duplicates, processed.col("clip_id").equalTo(duplicates.col("clip_id")), "left_anti");
   }
 
   /** Error rows as {@code _errors/} holds them. */

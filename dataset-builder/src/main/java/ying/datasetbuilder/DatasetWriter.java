@@ -59,6 +59,8 @@ public final class DatasetWriter {
         .select("video_uri").distinct().count();
     int partitions = (int) Math.max(1, Math.min(videos, 4L * spark.sparkContext().defaultParallelism()));
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
+    Dataset<Row> meta = null;
+    Dataset<Row> duplicates = null;
     try {
       long clipCount;
       try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset",
@@ -67,14 +69,20 @@ public final class DatasetWriter {
       }
       System.err.printf(Locale.ROOT, "build-dataset: decoded and measured %d clips of %d videos%n", clipCount, videos);
 
-      Dataset<Row> ok = processed.where(col("status").equalTo(ProcessedClip.OK));
-      Dataset<Row> duplicates = config.on(Filter.DUPLICATE)
+      // Every step but the shard write needs only the small columns. Each pass over the persisted
+      // rows reads their frames back from disk, so one pass copies the rest aside, and the
+      // near-duplicate joins, counts, errors and report read that copy.
+      meta = processed.drop("frames").persist(StorageLevel.MEMORY_AND_DISK());
+      meta.count(); // filled here, once, rather than by whichever of the joins' concurrent jobs gets there first
+      Dataset<Row> ok = meta.where(col("status").equalTo(ProcessedClip.OK));
+      duplicates = config.on(Filter.DUPLICATE)
           ? DatasetBuild.duplicates(ok, config.duplicateBits()).persist(StorageLevel.MEMORY_AND_DISK())
           : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
       long duplicateCount = duplicates.count();
       Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates, clipsUri, snapshot);
-      // Counted before the latents join: counting after would run the VAE over every clip twice.
-      long rowCount = rows.count();
+      // Counted before the latents join (counting after would run the VAE over every clip twice), and
+      // on the small columns: the same rows less their frames.
+      long rowCount = DatasetBuild.keptClips(meta, duplicates).count();
       int shards = shardCount(rowCount, config);
       if (vae == null) {
         writeShards(rows, shards, layout, config);
@@ -91,12 +99,12 @@ public final class DatasetWriter {
           writeShards(rows, shards, layout, config);
         }
       }
-      DatasetBuild.errorRows(processed).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.errors());
+      DatasetBuild.errorRows(meta).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.errors());
 
       List<Row> counts = spark.read().parquet(layout.root()).groupBy("split", "bucket").count()
           .orderBy("split", "bucket").collectAsList();
       long written = counts.stream().mapToLong(r -> r.getLong(2)).sum();
-      BuildReport report = BuildReport.of(processed, duplicateCount, written);
+      BuildReport report = BuildReport.of(meta, duplicateCount, written);
       storage.writeStringAtomically(layout.report(), DatasetManifest.JSON.writeValueAsString(report.toJson()));
       try (var png = storage.create(layout.reportPng())) {
         png.write(report.png());
@@ -116,7 +124,15 @@ public final class DatasetWriter {
       return new Summary(layout.root(), report.input(), written, (Long) rowCounts.get(DatasetLayout.TRAIN),
           (Long) rowCounts.get(DatasetLayout.VAL), report.errors(), duplicateCount);
     } finally {
-      processed.unpersist();
+      unpersist(processed);
+      unpersist(meta);
+      unpersist(duplicates);
+    }
+  }
+
+  private static void unpersist(Dataset<Row> cached) {
+    if (cached != null) {
+      cached.unpersist();
     }
   }
 
