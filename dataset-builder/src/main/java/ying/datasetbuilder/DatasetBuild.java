@@ -115,7 +115,7 @@ public final class DatasetBuild {
         .select(Arrays.stream(ProcessedClip.SHARD_COLUMNS).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 
-  /** The {@code ok} clips that are not near-duplicates: the clips the shards get, with all of {@code processed}'s columns. */
+  /** The {@code ok} clips that are not near-duplicates (the shards' clips), with all of {@code processed}'s columns. */
   public static Dataset<Row> keptClips(Dataset<Row> processed, Dataset<Row> duplicates) {
     return processed.where(col("status").equalTo(ProcessedClip.OK))
         .join(duplicates, processed.col("clip_id").equalTo(duplicates.col("clip_id")), "left_anti");

@@ -21,8 +21,8 @@ import ying.core.spark.SparkProgress;
 
 /**
  * Runs a build end to end against storage: guards the output folder, processes the clips once
- * (persisted, since shards, errors and report all read them), writes shards, errors, report and,
- * last, the manifest.
+ * (persisted, with a frameless copy for every step but the shard write), writes shards, errors,
+ * report and, last, the manifest.
  */
 public final class DatasetWriter {
   private DatasetWriter() {}
