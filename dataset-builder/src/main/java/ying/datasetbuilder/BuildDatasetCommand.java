@@ -18,15 +18,17 @@ import ying.core.spark.Sessions;
 
 /** {@code ying build-dataset}: a clip table to filtered, bucketed, sharded training data. */
 @Command(name = "build-dataset", mixinStandardHelpOptions = true,
-    description = {"Build training shards from a clip table (video_uri, start_s, end_s, caption): decode each clip's",
+    description = {"Build training shards from clip tables (video_uri, start_s, end_s, caption): decode each clip's",
         "range, resample and crop to a bucket, filter, deduplicate, split train/val by source video, and write",
         "Parquet shards, _errors/, _report.json, _report.png and _manifest.json to OUT. A finished dataset is",
         "immutable: writing to it again is refused unless --overwrite."})
 public final class BuildDatasetCommand implements YingCommand {
   private static final BuildConfig D = BuildConfig.defaults();
 
-  @Option(names = "--clips", required = true, paramLabel = "URI", description = "The clip table (Parquet).")
-  String clips;
+  @Option(names = "--clips", required = true, paramLabel = "URI",
+      description = {"A clip table (Parquet), repeatable: several are read as one. A clip (same video and range) in",
+          "more than one takes its caption from the first listed, so list a newer captioner's table first."})
+  List<String> clips;
 
   @Option(names = "--out", required = true, paramLabel = "URI", description = "The dataset folder to create.")
   String out;
@@ -111,7 +113,7 @@ public final class BuildDatasetCommand implements YingCommand {
   @Override
   public Integer call() throws Exception {
     BuildConfig config = config();
-    System.err.println("ying build-dataset: clips=" + clips + " out=" + out + " " + config);
+    System.err.println("ying build-dataset: clips=" + String.join(",", clips) + " out=" + out + " " + config);
     try (SparkSession session = Sessions.start("ying-build-dataset", spark.master, spark.conf)) {
       if (vae != null) {
         Sessions.warnIfDefaultRegistry(session, "build-dataset", registry);

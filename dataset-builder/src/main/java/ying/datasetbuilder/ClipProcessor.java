@@ -63,7 +63,8 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
         Double start = clip.getAs("start_s");
         Double end = clip.getAs("end_s");
         String caption = clip.getAs("caption");
-        Clip c = new Clip(clipId(uri, start, end), uri, start, end, caption, config.valFraction());
+        Clip c = new Clip(clipId(uri, start, end), uri, start, end, caption, config.valFraction(),
+            clip.getAs("source_table"), clip.getAs("source_snapshot"));
         if (uri == null || uri.isBlank() || start == null || end == null || !(end > start) || start < 0) {
           return c.error("input", "clip needs a video_uri and 0 <= start_s < end_s, got " + uri + " [" + start + ", "
               + end + ")");
@@ -216,8 +217,11 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
     final String caption;
     final String split;
     final int words;
+    final String sourceTable;
+    final String sourceSnapshot;
 
-    Clip(String id, String uri, Double start, Double end, String caption, double valFraction) {
+    Clip(String id, String uri, Double start, Double end, String caption, double valFraction, String sourceTable,
+        String sourceSnapshot) {
       this.id = id;
       this.uri = uri;
       this.start = start;
@@ -225,6 +229,8 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
       this.caption = caption;
       this.split = split(uri, valFraction);
       this.words = words(caption);
+      this.sourceTable = sourceTable;
+      this.sourceSnapshot = sourceSnapshot;
     }
 
     Row filtered(Filter f, String message) {
@@ -268,6 +274,8 @@ final class ClipProcessor implements MapPartitionsFunction<Row, Row> {
         v.add(PerceptualHash.bands(m.hashes(), PerceptualHash.SAMPLES / 2));
         v.add(m.thumbs());
       }
+      v.add(sourceTable);
+      v.add(sourceSnapshot);
       return RowFactory.create(v.toArray());
     }
   }

@@ -3,6 +3,7 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -27,26 +28,55 @@ public final class DatasetBuild {
   /** The columns a clip table must have; any others are ignored. */
   public static final List<String> REQUIRED = List.of("video_uri", "start_s", "end_s", "caption");
 
-  /** Refuses a table that is not a clip table, naming what is missing. */
-  public static Dataset<Row> clipColumns(Dataset<Row> table) {
-    List<String> have = Arrays.asList(table.columns());
-    List<String> missing = REQUIRED.stream().filter(c -> !have.contains(c)).toList();
-    if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("not a clip table: missing column(s) " + missing + "; it has " + have);
+  /** Where a clip table was read from: its URI and {@link DatasetManifest#snapshot}, the shards' provenance. */
+  public record Source(String table, String snapshot) {}
+
+  /**
+   * The clip tables as one: {@code video_uri, start_s, end_s, caption, source_table, source_snapshot}.
+   * A range listed more than once is one clip (same id): the first table that lists it gives its
+   * caption (a caption table from a newer captioner, listed first, overrides an older one), and
+   * within one table the smallest caption, the same one on every run. A table without the clip
+   * columns is refused, naming the table and what is missing.
+   */
+  public static Dataset<Row> clipTable(List<Dataset<Row>> tables, List<Source> sources) {
+    if (tables.isEmpty() || tables.size() != sources.size()) {
+      throw new IllegalArgumentException("need one source per clip table, got " + tables.size() + " and " + sources.size());
     }
-    // A range listed twice is one clip (same id); keep one caption, the same one on every run.
-    return table.select(col("video_uri").cast("string").as("video_uri"), col("start_s").cast("double").as("start_s"),
-            col("end_s").cast("double").as("end_s"), col("caption").cast("string").as("caption"))
-        .groupBy("video_uri", "start_s", "end_s")
-        .agg(org.apache.spark.sql.functions.min("caption").as("caption"));
+    Dataset<Row> all = null;
+    for (int i = 0; i < tables.size(); i++) {
+      Dataset<Row> table = tables.get(i);
+      List<String> have = Arrays.asList(table.columns());
+      List<String> missing = REQUIRED.stream().filter(c -> !have.contains(c)).toList();
+      if (!missing.isEmpty()) {
+        String name = sources.get(i).table() == null ? "" : sources.get(i).table() + " is ";
+        throw new IllegalArgumentException(name + "not a clip table: missing column(s) " + missing + "; it has " + have);
+      }
+      Dataset<Row> typed = table.select(col("video_uri").cast("string").as("video_uri"),
+          col("start_s").cast("double").as("start_s"), col("end_s").cast("double").as("end_s"),
+          lit(i).as("source_index"), col("caption").cast("string").as("caption"),
+          lit(sources.get(i).table()).cast("string").as("source_table"),
+          lit(sources.get(i).snapshot()).cast("string").as("source_snapshot"));
+      all = all == null ? typed : all.union(typed);
+    }
+    // The struct orders by its first field, the table's place in the list, then by caption.
+    Column pick = org.apache.spark.sql.functions.min(
+        struct(col("source_index"), col("caption"), col("source_table"), col("source_snapshot"))).as("pick");
+    return all.groupBy("video_uri", "start_s", "end_s").agg(pick)
+        .select(col("video_uri"), col("start_s"), col("end_s"), col("pick.caption").as("caption"),
+            col("pick.source_table").as("source_table"), col("pick.source_snapshot").as("source_snapshot"));
+  }
+
+  /** One clip table as {@link #clipTable} reads it, without provenance. */
+  public static Dataset<Row> clipColumns(Dataset<Row> table) {
+    return clipTable(List.of(table), List.of(new Source(null, null)));
   }
 
   /**
-   * Every clip as one {@link ProcessedClip} row. Clips of one video land in one partition, sorted by
-   * start, so each video is opened once and read by seeking.
+   * Every clip of a {@link #clipTable} as one {@link ProcessedClip} row. Clips of one video land in
+   * one partition, sorted by start, so each video is opened once and read by seeking.
    */
   public static Dataset<Row> process(Dataset<Row> clips, BuildConfig config, HadoopConf hadoop, int partitions) {
-    return sampleVideos(clipColumns(clips), config.maxVideos())
+    return sampleVideos(clips, config.maxVideos())
         .repartition(partitions, col("video_uri"))
         .sortWithinPartitions("video_uri", "start_s", "end_s")
         .mapPartitions(new ClipProcessor(config, hadoop), Encoders.row(ProcessedClip.SCHEMA));
@@ -107,11 +137,8 @@ public final class DatasetBuild {
   }
 
   /** The rows written to the shards: kept clips with their provenance. */
-  public static Dataset<Row> shardRows(Dataset<Row> processed, Dataset<Row> duplicates, String sourceTable,
-      String sourceSnapshot) {
+  public static Dataset<Row> shardRows(Dataset<Row> processed, Dataset<Row> duplicates) {
     return keptClips(processed, duplicates)
-        .withColumn("source_table", lit(sourceTable))
-        .withColumn("source_snapshot", lit(sourceSnapshot))
         .select(Arrays.stream(ProcessedClip.SHARD_COLUMNS).map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 

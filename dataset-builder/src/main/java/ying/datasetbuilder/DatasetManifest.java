@@ -66,16 +66,22 @@ final class DatasetManifest {
     return out;
   }
 
-  static Map<String, Object> build(String command, String clips, String snapshot, BuildConfig config,
+  static Map<String, Object> build(String command, List<DatasetBuild.Source> sources, BuildConfig config,
       List<Row> countsBySplitAndBucket, BuildReport report, List<Map<String, Object>> files) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schema_version", DatasetLayout.SCHEMA_VERSION);
     m.put("created_at", Instant.now().toString());
     m.put("command", command);
-    Map<String, Object> source = new LinkedHashMap<>();
-    source.put("table", clips);
-    source.put("snapshot", snapshot);
-    m.put("source", source);
+    List<Map<String, Object>> tables = new ArrayList<>();
+    for (DatasetBuild.Source s : sources) {
+      Map<String, Object> source = new LinkedHashMap<>();
+      source.put("table", s.table());
+      source.put("snapshot", s.snapshot());
+      tables.add(source);
+    }
+    // "source" (the first table) is what readers of a one-table build know; "sources" lists them all, in order.
+    m.put("source", tables.get(0));
+    m.put("sources", tables);
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("buckets", config.buckets().stream().map(Bucket::name).toList());
     settings.put("val_fraction", config.valFraction());

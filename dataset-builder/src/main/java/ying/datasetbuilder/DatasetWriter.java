@@ -38,24 +38,36 @@ public final class DatasetWriter {
 
   public static Summary build(SparkSession spark, String clips, String out, BuildConfig config, boolean overwrite,
       String command) throws IOException {
-    return build(spark, clips, out, config, null, overwrite, command);
+    return build(spark, List.of(clips), out, config, null, overwrite, command);
   }
 
-  /** As above; with {@code latents} non-null each row also carries its clip's VAE latents. */
-  public static Summary build(SparkSession spark, String clips, String out, BuildConfig config, Latents latents,
-      boolean overwrite, String command) throws IOException {
+  /**
+   * As above, from one or more clip tables read as one ({@link DatasetBuild#clipTable}: a clip in
+   * several takes the first table's caption); with {@code latents} non-null each row also carries
+   * its clip's VAE latents.
+   */
+  public static Summary build(SparkSession spark, List<String> clips, String out, BuildConfig config,
+      Latents latents, boolean overwrite, String command) throws IOException {
     Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
     DatasetLayout layout = new DatasetLayout(out);
-    String clipsUri = Storage.normalise(clips);
+    List<String> clipsUris = clips.stream().map(Storage::normalise).toList();
+    if (clipsUris.isEmpty() || new java.util.HashSet<>(clipsUris).size() != clipsUris.size()) {
+      throw new IllegalArgumentException("name each clip table once, got " + clips);
+    }
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     // Checked before anything is written: a bad --vae must not leave a half-built dataset behind.
     ModelRef vae = latents == null ? null
         : VaeLatents.resolve(hadoop, latents.registry(), latents.ref(), config.buckets());
     prepare(storage, layout, overwrite);
 
-    Dataset<Row> table = spark.read().parquet(clipsUri);
-    String snapshot = DatasetManifest.snapshot(storage, clipsUri);
-    long videos = DatasetBuild.sampleVideos(DatasetBuild.clipColumns(table), config.maxVideos())
+    List<Dataset<Row>> tables = new java.util.ArrayList<>();
+    List<DatasetBuild.Source> sources = new java.util.ArrayList<>();
+    for (String uri : clipsUris) {
+      tables.add(spark.read().parquet(uri));
+      sources.add(new DatasetBuild.Source(uri, DatasetManifest.snapshot(storage, uri)));
+    }
+    Dataset<Row> table = DatasetBuild.clipTable(tables, sources);
+    long videos = DatasetBuild.sampleVideos(table, config.maxVideos())
         .select("video_uri").distinct().count();
     int partitions = (int) Math.max(1, Math.min(videos, 4L * spark.sparkContext().defaultParallelism()));
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
@@ -79,7 +91,7 @@ public final class DatasetWriter {
           ? DatasetBuild.duplicates(ok, config.duplicateBits()).persist(StorageLevel.MEMORY_AND_DISK())
           : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
       long duplicateCount = duplicates.count();
-      Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates, clipsUri, snapshot);
+      Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates);
       // Counted before the latents join (counting after would run the VAE over every clip twice), and
       // on the small columns: the same rows less their frames.
       long rowCount = DatasetBuild.keptClips(meta, duplicates).count();
@@ -109,7 +121,7 @@ public final class DatasetWriter {
       try (var png = storage.create(layout.reportPng())) {
         png.write(report.png());
       }
-      Map<String, Object> manifest = DatasetManifest.build(command, clipsUri, snapshot, config, counts, report,
+      Map<String, Object> manifest = DatasetManifest.build(command, sources, config, counts, report,
           DatasetManifest.fileHashes(spark, storage, layout));
       if (vae != null) {
         Map<String, Object> v = new java.util.LinkedHashMap<>();

@@ -39,7 +39,9 @@ final class ProcessedClip {
       .add("flash_fraction", DataTypes.DoubleType, true)
       .add("phash", DataTypes.createArrayType(DataTypes.LongType, false), true)
       .add("phash_bands", DataTypes.createArrayType(DataTypes.LongType, false), true)
-      .add("thumbs", DataTypes.BinaryType, true);
+      .add("thumbs", DataTypes.BinaryType, true)
+      .add("source_table", DataTypes.StringType, true)
+      .add("source_snapshot", DataTypes.StringType, true);
 
   /** The columns of a training shard, in order. */
   static final String[] SHARD_COLUMNS = {"clip_id", "caption", "bucket", "num_frames", "height", "width", "fps",

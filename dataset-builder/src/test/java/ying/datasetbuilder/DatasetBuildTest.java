@@ -293,6 +293,48 @@ class DatasetBuildTest {
   }
 
   @Test
+  void severalClipTablesAreReadAsOneAndTheFirstListedCaptionsAClipTheyShare() throws Exception {
+    // Video 2 captioned anew (listed first) and an older table of videos 2 and 3: the case of a
+    // caption table from a better captioner put in front of the one it replaces.
+    Dataset<Row> old = spark.read().parquet(clips.toString()).where("video_uri rlike '-00000[23][.]mp4$'");
+    Path older = dir.resolve("older-captions");
+    old.write().parquet(older.toString());
+    Path newer = dir.resolve("newer-captions");
+    old.where("video_uri like '%-000002.mp4'")
+        .withColumn("caption", org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lit("Yet more detail. "),
+            col("caption")))
+        .write().parquet(newer.toString());
+    Path both = dir.resolve("two-tables");
+    DatasetWriter.Summary s = DatasetWriter.build(spark, List.of(newer.toString(), older.toString()), both.toString(),
+        config(), null, false, "t");
+    List<Row> rows = spark.read().parquet(both.toString()).select("clip_id", "video_uri", "caption", "source_table")
+        .collectAsList();
+    Set<String> expected = new TreeSet<>();
+    shards().stream().filter(r -> ((String) r.getAs("video_uri")).matches(".*-00000[23][.]mp4$"))
+        .forEach(r -> expected.add(r.getAs("clip_id")));
+    Set<String> ids = new TreeSet<>();
+    rows.forEach(r -> ids.add(r.getString(0)));
+    assertEquals(expected, ids, "the clips of both tables, each once");
+    assertEquals(rows.size(), s.written());
+    int fromNewer = 0;
+    for (Row r : rows) {
+      boolean video2 = r.getString(1).endsWith("-000002.mp4");
+      assertEquals(video2, r.getString(2).startsWith("Yet more detail. "), r.toString());
+      assertEquals(Storage.normalise((video2 ? newer : older).toString()), r.getString(3), r.toString());
+      fromNewer += video2 ? 1 : 0;
+    }
+    assertTrue(fromNewer > 0 && fromNewer < rows.size(), "clips from both tables: " + rows);
+    JsonNode sources = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Files.readString(both.resolve("_manifest.json"))).get("sources");
+    assertEquals(2, sources.size());
+    assertEquals(Storage.normalise(newer.toString()), sources.get(0).get("table").asText());
+    assertEquals(Storage.normalise(older.toString()), sources.get(1).get("table").asText());
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> DatasetWriter.build(spark,
+        List.of(older.toString(), older.toString()), dir.resolve("twice").toString(), config(), null, false, "t"));
+    assertTrue(twice.getMessage().contains("once"), twice.getMessage());
+  }
+
+  @Test
   void shardReaderStreamsEveryTrainClipInBatchesOfOneBucket() {
     Map<String, byte[]> byId = new HashMap<>();
     shards().stream().filter(r -> "train".equals(r.getAs("split"))).forEach(r -> byId.put(r.getAs("clip_id"), r.getAs("frames")));

@@ -58,7 +58,7 @@ public record CaptionerSource(String label, String registry, String externalUri)
   }
 
   /** Loads the model (on an executor): registry checkpoints are verified, external files copied locally. */
-  Captioner open(Storage storage) throws IOException {
+  public Captioner open(Storage storage) throws IOException {
     LOG.info("loading captioner {} from {}", label, externalUri == null ? registry : externalUri);
     if (externalUri == null) {
       try (Checkpoint ckpt = new Registry(storage, registry).load(ModelRef.parse(label))) {

@@ -4,6 +4,8 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import ying.captioner.job.CaptionerSource;
+import ying.captioner.model.Captioner;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
 import ying.core.dataset.DatasetLayout;
@@ -18,7 +20,8 @@ import ying.inference.vae.VaeModel;
 @Command(name = "eval-vae", mixinStandardHelpOptions = true,
     description = {"Encode and decode whole clips of a built dataset (e.g. one built from `ying synth` output of a",
         "seed never trained on) and print PSNR (whole clips and first frames), SSIM, temporal flicker against the",
-        "input's, the latents' spread, and the time per clip."})
+        "input's, the latents' spread, and the time per clip; with --captioner, how much of each clip's caption a",
+        "captioner still reads in the reconstruction."})
 public final class EvalVaeCommand implements YingCommand {
   @Option(names = "--data", required = true, paramLabel = "URI", description = "A dataset from build-dataset.")
   String data;
@@ -36,6 +39,15 @@ public final class EvalVaeCommand implements YingCommand {
   @Option(names = "--clips", defaultValue = "64", description = "At most this many clips. Default: ${DEFAULT-VALUE}.")
   int clips;
 
+  @Option(names = "--captioner", paramLabel = "REF",
+      description = {"Also caption every input clip and its reconstruction with this captioner (a ref in",
+          "--captioner-registry or a TorchScript folder) and print how often each attribute of the clip's caption",
+          "survives: what eval-generation's judge can still see after the VAE. Clips must be the captioner's size."})
+  String captioner;
+
+  @Option(names = "--captioner-registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
+  String captionerRegistry;
+
   @Mixin SparkOptions spark;
 
   @Override
@@ -52,8 +64,23 @@ public final class EvalVaeCommand implements YingCommand {
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
       Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
       try (Checkpoint ckpt = r.load(ModelRef.parse(model)); VaeModel vae = VaeModel.load(ckpt)) {
-        VaeEvaluation.Result result = VaeEvaluation.run(vae, storage, Storage.normalise(data), which, clips, "eval-vae");
-        System.out.println("eval-vae " + ckpt.ref() + " on " + data + " (" + split + "): " + result);
+        if (captioner == null) {
+          VaeEvaluation.Result result = VaeEvaluation.run(vae, storage, Storage.normalise(data), which, clips, "eval-vae");
+          System.out.println("eval-vae " + ckpt.ref() + " on " + data + " (" + split + "): " + result);
+          return 0;
+        }
+        CaptionerSource source = CaptionerSource.resolve(storage, captioner,
+            captionerRegistry == null ? Registry.defaultRoot() : captionerRegistry);
+        try (Captioner judge = source.open(storage)) {
+          VaeEvaluation.Result result = VaeEvaluation.run(vae, storage, Storage.normalise(data), which, clips,
+              "eval-vae", judge, source.label());
+          System.out.println("eval-vae " + ckpt.ref() + " on " + data + " (" + split + "): " + result);
+          VaeEvaluation.Judged j = result.judged();
+          System.out.printf("%s on the %d input clips:%n%s  exact      %6.2f%%%n", j.captioner(), j.inputs().total(),
+              j.inputs().perAttribute(), 100 * j.inputs().exactMatch());
+          System.out.printf("%s on their reconstructions:%n%s  exact      %6.2f%%%n", j.captioner(),
+              j.reconstructions().perAttribute(), 100 * j.reconstructions().exactMatch());
+        }
       }
       return 0;
     }

@@ -3,7 +3,12 @@ package ying.trainer.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import ying.captioner.eval.CaptionScores;
+import ying.captioner.model.Caption;
+import ying.captioner.model.Captioner;
+import ying.captioner.model.FrameSampler;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;
@@ -16,7 +21,8 @@ import ying.inference.vae.VideoTensors;
 
 /**
  * Whole clips through the VAE and back (posterior mean, no sampling), scored with
- * {@link VideoQuality}; also the latents' spread, which the DiT needs to scale its inputs.
+ * {@link VideoQuality}; also the latents' spread, which the DiT needs to scale its inputs, and,
+ * with a captioner as judge, whether what a caption names survives the round trip.
  */
 public final class VaeEvaluation {
   /** Clips encoded at a time: whole clips are large, and batching them buys little on a CPU. */
@@ -29,12 +35,18 @@ public final class VaeEvaluation {
    * @param latentStd standard deviation of the latent means over all values of all clips
    * @param secondsPerClip wall time of encode + decode per clip
    */
-  public record Result(VideoQuality.Report quality, double latentMean, double latentStd, double secondsPerClip) {
+  public record Result(VideoQuality.Report quality, double latentMean, double latentStd, double secondsPerClip,
+      Judged judged) {
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>(quality.toMap());
       m.put("latent_mean", Math.round(latentMean * 10000) / 10000.0);
       m.put("latent_std", Math.round(latentStd * 10000) / 10000.0);
       m.put("seconds_per_clip", Math.round(secondsPerClip * 100) / 100.0);
+      if (judged != null) {
+        m.put("captioner", judged.captioner());
+        m.put("captioned_inputs", judged.inputs().toMap());
+        m.put("captioned_reconstructions", judged.reconstructions().toMap());
+      }
       return m;
     }
 
@@ -46,10 +58,27 @@ public final class VaeEvaluation {
   }
 
   /**
+   * One captioner's captions of the input clips and of their reconstructions, each scored against
+   * the clip's own caption: the generator's ceiling, since eval-generation judges decoded latents
+   * with a captioner too. Where the inputs score well and the reconstructions do not, the VAE loses
+   * what the caption names (a triangle's corners, a small object's colour).
+   */
+  public record Judged(String captioner, CaptionScores inputs, CaptionScores reconstructions) {}
+
+  /** As below, with no captioner. */
+  public static Result run(VaeModel vae, Storage storage, String data, String split, int maxClips, String progressName) {
+    return run(vae, storage, data, split, maxClips, progressName, null, null);
+  }
+
+  /**
    * Scores up to {@code maxClips} clips of {@code split} ({@code null} for every split), each cut to
    * the longest 1+4k frames and the largest multiple of 8 in height and width it holds (centred).
+   * With a {@code judge}, it also captions each input and its reconstruction (clips must be the
+   * judge's frame size) and scores both against the clip's caption.
    */
-  public static Result run(VaeModel vae, Storage storage, String data, String split, int maxClips, String progressName) {
+  public static Result run(VaeModel vae, Storage storage, String data, String split, int maxClips, String progressName,
+      Captioner judge, String judgeLabel) {
+    Judged judged = judge == null ? null : new Judged(judgeLabel, new CaptionScores(), new CaptionScores());
     VideoQuality quality = new VideoQuality();
     double sum = 0;
     double sumSquares = 0;
@@ -63,7 +92,7 @@ public final class VaeEvaluation {
           break;
         }
         long t0 = System.nanoTime();
-        double[] z = reconstruct(vae, batch, Integer.MAX_VALUE, quality);
+        double[] z = reconstruct(vae, batch, Integer.MAX_VALUE, quality, judge, judged);
         nanos += System.nanoTime() - t0;
         sum += z[0];
         sumSquares += z[1];
@@ -78,7 +107,7 @@ public final class VaeEvaluation {
     }
     double mean = sum / values;
     return new Result(quality.report(), mean, Math.sqrt(Math.max(0, sumSquares / values - mean * mean)),
-        nanos / 1e9 / seen);
+        nanos / 1e9 / seen, judged);
   }
 
   /**
@@ -87,6 +116,11 @@ public final class VaeEvaluation {
    * means and scores the result into {@code quality}. Returns the latents' sum, sum of squares and count.
    */
   static double[] reconstruct(VaeModel vae, DatasetBatch batch, int maxFrames, VideoQuality quality) {
+    return reconstruct(vae, batch, maxFrames, quality, null, null);
+  }
+
+  private static double[] reconstruct(VaeModel vae, DatasetBatch batch, int maxFrames, VideoQuality quality,
+      Captioner judge, Judged judged) {
     VaeConfig c = vae.config();
     int t = c.videoFrames(1 + (Math.min(batch.frames(), maxFrames) - 1) / c.temporalFactor());
     int h = batch.height() / c.spatialFactor() * c.spatialFactor();
@@ -102,8 +136,29 @@ public final class VaeEvaluation {
       int clipBytes = t * h * w * 3;
       for (int i = 0; i < batch.size(); i++) {
         quality.add(clips, i * clipBytes, back, i * clipBytes, t, h, w);
+        if (judge != null) {
+          judge(judge, judged, batch.captions().get(i), clips, back, i * clipBytes, t, h, w);
+        }
       }
       return new double[] {z.sum().getFloat(), z.square().sum().getFloat(), z.getShape().size()};
     }
+  }
+
+  /** Captions one clip and its reconstruction in one batch, from the same evenly spread frames. */
+  private static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
+      int t, int h, int w) {
+    if (h != judge.height() || w != judge.width()) {
+      throw new IllegalArgumentException("the captioner takes " + judge.width() + "x" + judge.height()
+          + " frames; these clips are " + w + "x" + h + " after the VAE's crop: build the dataset with a bucket of "
+          + "that size");
+    }
+    int frameBytes = h * w * 3;
+    int[] picked = FrameSampler.indices(t, judge.frames(), 0, null);
+    byte[] both = new byte[2 * judge.frames() * frameBytes];
+    FrameSampler.copy(input, offset, frameBytes, picked, both, 0);
+    FrameSampler.copy(output, offset, frameBytes, picked, both, judge.frames() * frameBytes);
+    List<Caption> captions = judge.caption(both, 2, 1);
+    judged.inputs().add(captions.get(0).text(), caption);
+    judged.reconstructions().add(captions.get(1).text(), caption);
   }
 }

@@ -15,6 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ying.captioner.job.CaptionerSource;
+import ying.captioner.model.Captioner;
 import ying.core.cli.Main;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;
@@ -29,6 +31,8 @@ import ying.inference.vae.VaeModel;
 class VaeTrainingTest {
   @TempDir static Path dir;
   static String data;
+  /** The checkout's release registry: its captioner judges reconstructions. */
+  static final Path RELEASE = Path.of("").toAbsolutePath().getParent().resolve("models");
 
   /** The default layout (8x space, 4x time, 16 latent channels), narrow enough to train in a test. */
   static final VaeConfig NARROW = new VaeConfig(3, 16, 8, List.of(16, 16, 16), List.of(true, true, false), 1, 3, 4,
@@ -70,6 +74,17 @@ class VaeTrainingTest {
         VaeEvaluation.Result again = VaeEvaluation.run(vae, Storage.local(), data, DatasetLayout.TRAIN, 3, "test");
         assertEquals(psnr, Math.round(again.quality().psnr() * 100) / 100.0, 1e-9,
             "the published metrics describe the published (float16) weights");
+        // The release captioner as judge: it reads the input clips as it reads any synthetic clip,
+        // and scores the reconstructions beside them.
+        try (Captioner judge = CaptionerSource.resolve(Storage.local(), "captioner", RELEASE.toString())
+            .open(Storage.local())) {
+          VaeEvaluation.Judged judged = VaeEvaluation.run(vae, Storage.local(), data, DatasetLayout.TRAIN, 3, "test",
+              judge, "release").judged();
+          assertEquals(3, judged.inputs().total());
+          assertEquals(3, judged.reconstructions().total());
+          assertEquals(1.0, judged.inputs().accuracy("background"), judged.inputs().toString());
+          assertEquals(1.0, judged.inputs().accuracy("camera"), judged.inputs().toString());
+        }
       }
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -78,11 +93,16 @@ class VaeTrainingTest {
     try {
       assertEquals(0, Main.run("eval-vae", "--data", data, "--registry", registry, "--split", "train", "--clips", "1",
           "--master", "local[1]"));
+      assertEquals(0, Main.run("eval-vae", "--data", data, "--registry", registry, "--split", "train", "--clips", "2",
+          "--captioner", "captioner", "--captioner-registry", RELEASE.toString(), "--master", "local[1]"));
     } finally {
       System.setOut(saved);
     }
     String printed = out.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("eval-vae vae@1") && printed.contains("PSNR") && printed.contains("SSIM"), printed);
+    String captioner = "captioner@" + Files.readString(RELEASE.resolve("captioner/LATEST")).trim();
+    assertTrue(printed.contains(captioner + " on the 2 input clips:") && printed.contains(captioner
+        + " on their reconstructions:") && printed.contains("shape"), printed);
   }
 
   @Test
