@@ -1,8 +1,5 @@
 package ying.datasetbuilder;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -100,19 +97,17 @@ public final class VaeLatents implements MapPartitionsFunction<Row, Row> {
         int h = r.getInt(r.fieldIndex("height"));
         int w = r.getInt(r.fieldIndex("width"));
         byte[] frames = r.getAs("frames");
-        try (NDManager scope = vae.djlModel().getNDManager().newSubManager()) {
-          NDArray mean = vae.encode(scope, frames, t, h, w).mean(); // [1, C, 1+k, h/8, w/8]
-          long[] shape = mean.getShape().slice(1).getShape();
+        try {
+          VaeModel.HalfLatents latents = vae.encodeMeansAsHalf(frames, t, h, w);
           List<Integer> dims = new ArrayList<>();
-          for (long d : shape) {
-            dims.add(Math.toIntExact(d));
+          for (int d : latents.clipShape()) {
+            dims.add(d);
           }
-          byte[] half = mean.toType(DataType.FLOAT16, false).toByteArray();
           Object[] values = new Object[r.size() + 3];
           for (int i = 0; i < r.size(); i++) {
             values[i] = r.get(i);
           }
-          values[r.size()] = half;
+          values[r.size()] = latents.bytes();
           values[r.size() + 1] = scala.jdk.javaapi.CollectionConverters.asScala(dims).toSeq();
           values[r.size() + 2] = exact;
           return RowFactory.create(values);

@@ -106,6 +106,25 @@ public final class VaeModel implements AutoCloseable {
   }
 
   /**
+   * Latents as dataset shards store them: the posterior means of B clips of uint8 {@code [T, H, W, 3]}
+   * frames, as float16 little-endian {@code [B, C, 1+k, H/8, W/8]}, and one clip's shape.
+   */
+  public record HalfLatents(byte[] bytes, int[] clipShape) {}
+
+  /** {@link HalfLatents} of B clips; the tensors are freed before it returns. */
+  public HalfLatents encodeMeansAsHalf(byte[] frames, int t, int h, int w) {
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      NDArray mean = encode(scope, frames, t, h, w).mean();
+      long[] shape = mean.getShape().slice(1).getShape();
+      int[] clip = new int[shape.length];
+      for (int i = 0; i < shape.length; i++) {
+        clip[i] = Math.toIntExact(shape[i]);
+      }
+      return new HalfLatents(mean.toType(DataType.FLOAT16, false).toByteArray(), clip);
+    }
+  }
+
+  /**
    * Latents {@code [B, C, 1+k, h, w]} to video {@code [B, 3, 1+4k, 8h, 8w]} (default config),
    * {@code chunkLatentFrames} latent frames at a time; owned by the latents' manager.
    */

@@ -52,6 +52,7 @@ import ying.trainer.Schedules;
  * Trains the expert DiT on a dataset's VAE latents (v-prediction on the zero-terminal-SNR schedule,
  * captions dropped at random for classifier-free guidance; for image-to-video the first latent
  * frame conditions the model), tracks a fixed val loss, and publishes a checkpoint naming its VAE.
+ * Shards without latents of that VAE have their frames encoded on the fly, every step.
  */
 public final class DitTrainer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,13 +77,12 @@ public final class DitTrainer {
       latentStd = std.isNumber() && std.asDouble() > 0 ? (float) std.asDouble() : 1f;
     }
     String made = dataManifest.path("vae").path("ref").asText(null);
-    if (made == null) {
-      throw new IllegalArgumentException(cfg.data() + " holds no latents; build it with `build-dataset --vae "
-          + vae + "` (this version trains on latent shards only)");
-    }
-    if (!made.equals(vae.toString())) {
-      throw new IllegalArgumentException(cfg.data() + " holds latents of " + made + ", not of " + vae
-          + "; pass --vae " + made + " or rebuild the dataset");
+    boolean onTheFly = !vae.toString().equals(made);
+    if (onTheFly) {
+      // Pixels through the VAE each step cost several DiT steps on a CPU: say so, and how to pay once.
+      System.err.println("train-dit: " + cfg.data() + (made == null ? " holds no latents" : " holds latents of " + made
+          + ", not of " + vae) + ": encoding its frames with " + vae + " on the fly, every step (slower; "
+          + "`build-dataset --vae " + vae + "` encodes them once)");
     }
     String parent = null;
     DitModel model;
@@ -106,8 +106,8 @@ public final class DitTrainer {
           a.timeFrequencies(), 1f / latentStd);
       model = DitModel.create(c, tokenizer, cfg.seed());
     }
-    try (model) {
-      List<double[]> log = fit(model, cfg, storage);
+    try (model; VaeModel encoder = onTheFly ? loadVae(registry, vae) : null) {
+      List<double[]> log = fit(model, cfg, storage, encoder);
       model.roundToStoredPrecision();
       Map<String, Object> metrics = new LinkedHashMap<>();
       metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
@@ -117,11 +117,35 @@ public final class DitTrainer {
         metrics.put("val_loss", Math.round(lastVal * 100000) / 100000.0);
       }
       metrics.put("parameters", model.network().parameterCount());
-      return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage), metrics);
+      return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage, onTheFly), metrics);
     }
   }
 
-  static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Storage storage) {
+  private static VaeModel loadVae(Registry registry, ModelRef vae) throws IOException {
+    try (Checkpoint v = registry.load(vae)) {
+      return VaeModel.load(v);
+    }
+  }
+
+  /**
+   * {@code pixels} with its clips' latents as a {@code build-dataset --vae} shard holds them (the
+   * posterior means, float16), encoded by {@code vae}.
+   */
+  static DatasetBatch encoded(DatasetBatch pixels, VaeModel vae) {
+    int tf = vae.config().temporalFactor();
+    int sf = vae.config().spatialFactor();
+    if ((pixels.frames() - 1) % tf != 0 || pixels.height() % sf != 0 || pixels.width() % sf != 0) {
+      throw new IllegalArgumentException("clips of " + pixels.frames() + " frames of " + pixels.width() + "x"
+          + pixels.height() + " cannot go through the VAE (frames 1+" + tf + "k, sides multiples of " + sf
+          + "): build the dataset with such a --bucket");
+    }
+    VaeModel.HalfLatents z = vae.encodeMeansAsHalf(pixels.pixels(), pixels.frames(), pixels.height(), pixels.width());
+    return new DatasetBatch(pixels.clipIds(), pixels.captions(), pixels.frames(), pixels.height(), pixels.width(),
+        pixels.pixels(), z.bytes(), z.clipShape());
+  }
+
+  /** {@code encoder} null: the shards' own latents; else every batch's frames encoded by it. */
+  static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Storage storage, VaeModel encoder) {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
     DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
@@ -132,7 +156,7 @@ public final class DitTrainer {
     List<DatasetBatch> val = new ArrayList<>();
     String valSplit = Batches.evalSplit(storage, cfg.data());
     for (DatasetBatch b : new ShardReader(storage, cfg.data(), valSplit, null, cfg.batch(), -1, 1)) {
-      val.add(b);
+      val.add(encoder == null ? b : encoded(b, encoder));
       if (val.size() >= VAL_BATCHES) {
         break;
       }
@@ -144,7 +168,7 @@ public final class DitTrainer {
           new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
               .iterator());
       for (int step = 1; step <= cfg.steps(); step++) {
-        DatasetBatch batch = batches.next();
+        DatasetBatch batch = encoder == null ? batches.next() : encoded(batches.next(), encoder);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           float value;
           try (GradientCollector gc = trainer.newGradientCollector()) {
@@ -257,7 +281,8 @@ public final class DitTrainer {
   }
 
   private static ModelRef publish(DitModel model, DitTrainingConfig cfg, ModelRef vae, Registry registry,
-      String parent, List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+      String parent, List<double[]> log, Map<String, Object> metrics, Storage storage, boolean onTheFly)
+      throws IOException {
     return Publishing.staged("ying-dit-", dir -> {
       model.save(dir);
       writeSamples(model, cfg, vae, registry, storage, dir);
@@ -266,6 +291,7 @@ public final class DitTrainer {
           cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
       extra.put("vae", vae.toString());
+      extra.put("latents", onTheFly ? "encoded on the fly from the shards' frames" : "the shards' latents");
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-dit: published " + ref + " to " + registry.root());

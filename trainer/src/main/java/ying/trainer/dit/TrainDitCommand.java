@@ -16,14 +16,17 @@ import ying.trainer.SparkTraining;
 /** {@code ying train-dit}: trains the expert DiT on a dataset's VAE latents and publishes it. */
 @Command(name = "train-dit", mixinStandardHelpOptions = true,
     description = {"Train the expert DiT (text-to-video or image-to-video) on a dataset built with",
-        "`build-dataset --vae REF`, track a val loss, and publish a checkpoint (weights, tokenizer, training log",
-        "and plot, manifest naming the VAE). Runs as a Spark application; this version trains inside one task."})
+        "`build-dataset --vae REF` (or on any dataset, encoding its frames with --vae every step: slower), track a",
+        "val loss, and publish a checkpoint (weights, tokenizer, training log and plot, manifest naming the VAE).",
+        "Runs as a Spark application; this version trains inside one task."})
 public final class TrainDitCommand implements YingCommand {
-  @Option(names = "--data", required = true, paramLabel = "URI", description = "A dataset built with --vae.")
+  @Option(names = "--data", required = true, paramLabel = "URI",
+      description = "A dataset built with --vae (or without: its frames are encoded on the fly).")
   String data;
 
   @Option(names = "--vae", defaultValue = "vae", paramLabel = "REF",
-      description = "The VAE whose latents the dataset holds. Default: ${DEFAULT-VALUE} (the latest).")
+      description = "The VAE the DiT works in: the dataset's latents are its, or its frames are encoded with it. "
+          + "Default: ${DEFAULT-VALUE} (the latest).")
   String vae;
 
   @Option(names = "--registry", paramLabel = "URI", description = "Checkpoint registry. Default: models/ of this checkout.")
