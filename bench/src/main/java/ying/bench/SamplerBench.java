@@ -85,7 +85,7 @@ public final class SamplerBench implements Callable<Integer> {
       for (int i = -warmups; i < reps; i++) {
         long t0 = System.nanoTime();
         Generation.run(models.dit, models.vae, new Generation.Request(PROMPT, null, frames, HEIGHT, WIDTH, steps,
-            guidance, 1), s -> { });
+            guidance, 1, "ddim"), s -> { });
         long t1 = System.nanoTime();
         try (NDManager scope = m.newSubManager()) {
           NDArray z = scope.randomNormal(new Shape(1, v.latentChannels(), latentFrames, h, w));

@@ -12,13 +12,7 @@ import java.util.function.IntConsumer;
  * unconditional prediction, {@code v = v_u + g * (v_c - v_u)}, then moves to the next step's noise
  * level along the implied clean sample. Starts from seeded noise, so a seed gives the same latents.
  */
-public final class DdimSampler {
-  /** A velocity prediction for noisy latents at diffusion step {@code t}: conditioned on the prompt or not. */
-  public interface VelocityModel {
-    /** Both predictions at once (one batched forward is cheaper): {@code [conditional, unconditional]}. */
-    NDArray[] predict(NDArray noisy, int t);
-  }
-
+public final class DdimSampler implements Sampler {
   private final NoiseSchedule schedule;
 
   public DdimSampler(NoiseSchedule schedule) {
@@ -35,10 +29,7 @@ public final class DdimSampler {
     return manager.create(values, shape);
   }
 
-  /**
-   * Runs {@code steps} steps from {@code start} (pure noise, at the schedule's last step) and returns
-   * the clean latents; {@code progress} hears each finished step.
-   */
+  @Override
   public NDArray sample(VelocityModel model, NDArray start, int steps, float guidance, IntConsumer progress) {
     int[] ts = schedule.samplingSteps(steps);
     NDManager manager = start.getManager();
@@ -46,7 +37,7 @@ public final class DdimSampler {
     for (int i = 0; i < ts.length; i++) {
       int t = ts[i];
       NDArray[] v = model.predict(x, t);
-      NDArray velocity = v[1].add(v[0].sub(v[1]).mul(manager.create(guidance)));
+      NDArray velocity = Sampler.guided(v, guidance, manager);
       double ab = schedule.alphaBar(t);
       double abPrev = i + 1 < ts.length ? schedule.alphaBar(ts[i + 1]) : 1.0;
       NDArray clean = x.mul(manager.create((float) Math.sqrt(ab)))

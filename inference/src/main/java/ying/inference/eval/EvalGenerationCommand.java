@@ -97,7 +97,8 @@ public final class EvalGenerationCommand implements YingCommand {
       report.put("outside_grammar", outside);
       report.put("agreement", scores.toMap());
       report.put("sampling", Map.of("frames", batch.sampling().frames(), "steps", batch.sampling().steps(),
-          "guidance", batch.sampling().guidance(), "seed", batch.sampling().seed()));
+          "sampler", batch.sampling().sampler(), "guidance", batch.sampling().guidance(), "seed",
+          batch.sampling().seed()));
       storage.writeStringAtomically(Storage.join(Storage.normalise(batch.out()), "_eval.json"),
           JSON.writeValueAsString(report));
       System.out.printf(Locale.ROOT, "eval-generation %s, captioned with %s: %d of %d prompts generated, %d graded"

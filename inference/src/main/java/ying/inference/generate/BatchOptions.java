@@ -54,9 +54,10 @@ public final class BatchOptions {
     int partitions = (int) Math.max(1, Math.min(rows.count(), session.sparkContext().defaultParallelism()));
     SamplingOptions o = sampling;
     GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, Storage.normalise(out), o.frames(), o.width(),
-        o.height(), o.fps(), o.steps(), o.guidance(), o.seed());
-    System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s in %d tasks: %d frames of %dx%d, %d steps,"
-        + " guidance %.1f%n", rows.count(), exact, partitions, o.frames(), o.width(), o.height(), o.steps(), o.guidance());
+        o.height(), o.fps(), o.steps(), o.guidance(), o.seed(), o.sampler());
+    System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s in %d tasks: %d frames of %dx%d, %d %s steps,"
+        + " guidance %.1f%n", rows.count(), exact, partitions, o.frames(), o.width(), o.height(), o.steps(), o.sampler(),
+        o.guidance());
     Dataset<Row> results = GenerateBatch.run(rows.repartition(partitions), s,
         new HadoopConf(session.sparkContext().hadoopConfiguration()));
     List<Row> all = results.collectAsList();

@@ -43,7 +43,7 @@ public final class GenerateBatch {
    * @param checkpoint an exact DiT ref (resolve it on the driver, so every task uses the same one)
    */
   public record Settings(String registry, String checkpoint, String out, int frames, int width, int height, double fps,
-      int steps, float guidance, long seed) implements java.io.Serializable {}
+      int steps, float guidance, long seed, String sampler) implements java.io.Serializable {}
 
   /** Prompt lines as rows: blank lines and {@code #} comments are skipped, the rest numbered from 0. */
   public static Dataset<Row> prompts(SparkSession spark, List<String> lines) {
@@ -88,7 +88,7 @@ public final class GenerateBatch {
         String uri = videoUri(s.out(), index);
         try {
           byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, null, s.frames(), s.height(),
-              s.width(), s.steps(), s.guidance(), seed), step -> { });
+              s.width(), s.steps(), s.guidance(), seed, s.sampler()), step -> { });
           GeneratedVideo.write(storage, uri, video, s.frames(), s.width(), s.height(), s.fps(), null);
           out.add(RowFactory.create(index, prompt, seed, uri, s.checkpoint(), (System.nanoTime() - t0) / 1e9, null));
         } catch (Exception e) {

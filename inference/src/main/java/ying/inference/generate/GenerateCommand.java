@@ -52,7 +52,7 @@ public final class GenerateCommand implements YingCommand {
           + " seed %d%n", g.ditRef(), g.vaeRef(), o.frames(), o.width(), o.height(), o.steps(), o.guidance(), o.seed());
       Progress progress = new Progress("generate", "steps", o.steps());
       byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, first, o.frames(), o.height(),
-          o.width(), o.steps(), o.guidance(), o.seed()), progress::update);
+          o.width(), o.steps(), o.guidance(), o.seed(), o.sampler()), progress::update);
       GeneratedVideo.write(storage, out, video, o.frames(), o.width(), o.height(), o.fps(), music);
       System.out.println("wrote " + out + " and " + GeneratedVideo.sheetOf(out));
     }

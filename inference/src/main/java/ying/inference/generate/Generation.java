@@ -12,13 +12,14 @@ import java.util.function.IntConsumer;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitModel;
 import ying.inference.dit.NoiseSchedule;
+import ying.inference.dit.Sampler;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
 import ying.inference.vae.VideoTensors;
 
 /**
- * Text (and optionally a first frame) to video frames: DDIM sampling of the DiT's latents with
- * classifier-free guidance, then the VAE's decode. Pure: no files, so tests and the batch job call
+ * Text (and optionally a first frame) to video frames: DDIM or DPM-Solver++ sampling of the DiT's
+ * latents with classifier-free guidance, then the VAE's decode. Pure: no files, so tests and the batch job call
  * it directly.
  */
 public final class Generation {
@@ -26,14 +27,16 @@ public final class Generation {
 
   /**
    * @param image the first frame as {@code height x width x 3} RGB bytes (image-to-video), or null
+   * @param sampler one of {@link Sampler#NAMES}
    */
   public record Request(String prompt, byte[] image, int frames, int height, int width, int steps, float guidance,
-      long seed) {
+      long seed, String sampler) {
     public Request {
       if (steps < 1 || frames < 1 || height < 1 || width < 1 || !(guidance >= 0)) {
         throw new IllegalArgumentException("bad request: " + frames + " frames of " + width + "x" + height + ", "
             + steps + " steps, guidance " + guidance);
       }
+      Sampler.named(sampler, NoiseSchedule.defaults()); // refused here, before any model work
     }
   }
 
@@ -63,13 +66,13 @@ public final class Generation {
       List<String> both = new ArrayList<>(Arrays.asList(r.prompt(), null)); // conditional, unconditional
       NDList captions = dit.captions(scope, both);
       NDArray cond = condition;
-      DdimSampler.VelocityModel model = (x, t) -> {
+      Sampler.VelocityModel model = (x, t) -> {
         NDArray pair = x.repeat(0, 2); // one batch of two: with the prompt and without
         NDArray input = cond == null ? pair : pair.concat(cond, 1);
         NDArray out = dit.velocity(ps, input, scope.create(new float[] {t, t}), captions, false);
         return new NDArray[] {out.get("0:1"), out.get("1:2")};
       };
-      NDArray latents = new DdimSampler(NoiseSchedule.defaults())
+      NDArray latents = Sampler.named(r.sampler(), NoiseSchedule.defaults())
           .sample(model, DdimSampler.noise(scope, shape, r.seed()), r.steps(), r.guidance(), progress);
       NDArray video = vae.decode(latents.div(scale), latentFrames);
       return VideoTensors.toBytes(video);

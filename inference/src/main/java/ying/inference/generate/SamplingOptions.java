@@ -28,6 +28,11 @@ public final class SamplingOptions {
   @Option(names = "--steps", defaultValue = "50", description = "Sampling steps. Default: ${DEFAULT-VALUE}.")
   int steps;
 
+  @Option(names = "--sampler", defaultValue = "ddim", paramLabel = "NAME",
+      description = {"ddim, or dpm++ (DPM-Solver++(2M): second order at the cost of DDIM per step, so fewer",
+          "--steps do). Default: ${DEFAULT-VALUE}."})
+  String sampler;
+
   @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance. Default: ${DEFAULT-VALUE}.")
   float guidance;
 
@@ -67,6 +72,10 @@ public final class SamplingOptions {
 
   public int steps() {
     return steps;
+  }
+
+  public String sampler() {
+    return sampler;
   }
 
   public float guidance() {

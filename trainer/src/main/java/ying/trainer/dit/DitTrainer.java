@@ -267,7 +267,7 @@ public final class DitTrainer {
             ? java.util.Arrays.copyOf(clip.pixels(), clip.height() * clip.width() * 3) : null;
         long t0 = System.nanoTime();
         byte[] video = Generation.run(model, vae, new Generation.Request(clip.captions().get(0), image, frames,
-            clip.height(), clip.width(), SAMPLE_STEPS, SAMPLE_GUIDANCE, i), step -> { });
+            clip.height(), clip.width(), SAMPLE_STEPS, SAMPLE_GUIDANCE, i, "ddim"), step -> { });
         String out = Storage.normalise(dir.resolve("sample-" + i + ".mp4").toString());
         try {
           GeneratedVideo.write(local, out, video, frames, clip.width(), clip.height(), 8, null);

@@ -1,0 +1,41 @@
+package ying.inference.dit;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * A sampler of the diffusion ODE for a v-predicting model with classifier-free guidance: from noise
+ * at the schedule's last step to clean latents, deterministically.
+ */
+public interface Sampler {
+  /** The names {@link #named} takes, the first the default. */
+  List<String> NAMES = List.of("ddim", "dpm++");
+
+  /** A velocity prediction for noisy latents at diffusion step {@code t}: conditioned on the prompt or not. */
+  interface VelocityModel {
+    /** Both predictions at once (one batched forward is cheaper): {@code [conditional, unconditional]}. */
+    NDArray[] predict(NDArray noisy, int t);
+  }
+
+  /**
+   * Runs {@code steps} steps from {@code start} (pure noise, at the schedule's last step) and returns
+   * the clean latents; {@code progress} hears each finished step.
+   */
+  NDArray sample(VelocityModel model, NDArray start, int steps, float guidance, IntConsumer progress);
+
+  /** {@code ddim} or {@code dpm++}. */
+  static Sampler named(String name, NoiseSchedule schedule) {
+    return switch (name) {
+      case "ddim" -> new DdimSampler(schedule);
+      case "dpm++" -> new DpmSolverPlusPlus(schedule);
+      default -> throw new IllegalArgumentException("the sampler must be one of " + NAMES + ", got '" + name + "'");
+    };
+  }
+
+  /** Classifier-free guidance (Ho and Salimans, 2022): {@code v_u + g * (v_c - v_u)}. */
+  static NDArray guided(NDArray[] v, float guidance, NDManager manager) {
+    return v[1].add(v[0].sub(v[1]).mul(manager.create(guidance)));
+  }
+}
