@@ -3,6 +3,8 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +53,7 @@ public final class DatasetWriter {
     Storage storage = new Storage(spark.sparkContext().hadoopConfiguration());
     DatasetLayout layout = new DatasetLayout(out);
     List<String> clipsUris = clips.stream().map(Storage::normalise).toList();
-    if (clipsUris.isEmpty() || new java.util.HashSet<>(clipsUris).size() != clipsUris.size()) {
+    if (clipsUris.isEmpty() || new HashSet<>(clipsUris).size() != clipsUris.size()) {
       throw new IllegalArgumentException("name each clip table once, got " + clips);
     }
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
@@ -60,8 +62,8 @@ public final class DatasetWriter {
         : VaeLatents.resolve(hadoop, latents.registry(), latents.ref(), config.buckets());
     prepare(storage, layout, overwrite);
 
-    List<Dataset<Row>> tables = new java.util.ArrayList<>();
-    List<DatasetBuild.Source> sources = new java.util.ArrayList<>();
+    List<Dataset<Row>> tables = new ArrayList<>();
+    List<DatasetBuild.Source> sources = new ArrayList<>();
     for (String uri : clipsUris) {
       tables.add(spark.read().parquet(uri));
       sources.add(new DatasetBuild.Source(uri, DatasetManifest.snapshot(storage, uri)));

@@ -1,5 +1,6 @@
 package ying.trainer.vae;
 
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,6 +10,7 @@ import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
+import ying.inference.vae.VaeConfig;
 import ying.trainer.SparkTraining;
 
 /** {@code ying train-vae}: trains the 3D causal VAE on dataset clips and publishes it. */
@@ -63,6 +65,15 @@ public final class TrainVaeCommand implements YingCommand {
       description = "Steps between val PSNR measurements (a multiple of 10). Default: ${DEFAULT-VALUE}.")
   int valEvery;
 
+  @Option(names = "--channels", paramLabel = "N",
+      description = {"Width of a new VAE: N channels at full resolution, then 2N, 4N and 8N down the levels.",
+          "Default: 16; an --init model keeps its own."})
+  Integer channels;
+
+  @Option(names = "--res-blocks", paramLabel = "N",
+      description = "Residual blocks per level of a new VAE. Default: 1; an --init model keeps its own.")
+  Integer resBlocks;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -71,7 +82,7 @@ public final class TrainVaeCommand implements YingCommand {
   public Integer call() throws Exception {
     int[] window = parseCrop(crop);
     VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, init, null, name, steps, batch, window[0], window[1], window[2],
+        registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps, batch, window[0], window[1], window[2],
         learningRate, warmup, klWeight, seed, evalClips, 10, valEvery,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
@@ -84,6 +95,22 @@ public final class TrainVaeCommand implements YingCommand {
       System.out.println("published " + result);
       return 0;
     }
+  }
+
+  /** The defaults widened by --channels and deepened by --res-blocks; null when neither is given. */
+  static VaeConfig architecture(Integer channels, Integer resBlocks) {
+    if (channels == null && resBlocks == null) {
+      return null;
+    }
+    VaeConfig d = VaeConfig.defaults();
+    int c = channels == null ? d.baseChannels() : channels;
+    int b = resBlocks == null ? d.resBlocksPerLevel() : resBlocks;
+    if (c < 8 || b < 1) {
+      throw new IllegalArgumentException("--channels must be at least 8 and --res-blocks at least 1, got " + c + " and "
+          + b);
+    }
+    return new VaeConfig(d.imageChannels(), d.latentChannels(), c, List.of(2 * c, 4 * c, 8 * c), d.temporalDownsample(),
+        b, d.kernel(), d.groups(), d.normEps(), d.logVarMin(), d.logVarMax());
   }
 
   /** {@code FxHxW} to {@code [frames, height, width]}. */

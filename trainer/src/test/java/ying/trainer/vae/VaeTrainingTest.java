@@ -129,6 +129,21 @@ class VaeTrainingTest {
     assertEquals(List.of(9, 32, 48), java.util.Arrays.stream(TrainVaeCommand.parseCrop("9x32x48")).boxed().toList());
   }
 
+  @Test
+  void channelsAndResBlocksReshapeTheDefaultVae() {
+    assertEquals(null, TrainVaeCommand.architecture(null, null), "no options: the trainer's defaults");
+    VaeConfig wide = TrainVaeCommand.architecture(32, 2);
+    assertEquals(32, wide.baseChannels());
+    assertEquals(List.of(64, 128, 256), wide.levelChannels());
+    assertEquals(2, wide.resBlocksPerLevel());
+    VaeConfig d = VaeConfig.defaults();
+    assertEquals(d, TrainVaeCommand.architecture(d.baseChannels(), null), "--channels 16 is the default VAE");
+    assertEquals(d.spatialFactor(), wide.spatialFactor());
+    assertEquals(d.temporalFactor(), wide.temporalFactor());
+    assertThrows(IllegalArgumentException.class, () -> TrainVaeCommand.architecture(4, null));
+    assertThrows(IllegalArgumentException.class, () -> TrainVaeCommand.architecture(null, 0));
+  }
+
   private static double meanL1(List<String> rows) {
     return rows.stream().mapToDouble(r -> Double.parseDouble(r.split(",")[2])).average().orElseThrow();
   }
