@@ -55,11 +55,23 @@ public final class Main implements Runnable {
     return cl;
   }
 
-  private static String describe(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root && root.getMessage() == null) {
+  /**
+   * The first message in {@code e}'s chain, and the innermost cause's where it adds something: Spark
+   * wraps a full disk or a denied write in "task failed while writing rows", which alone says nothing.
+   */
+  static String describe(Throwable e) {
+    Throwable top = e;
+    while (top.getCause() != null && top.getCause() != top && top.getMessage() == null) {
+      top = top.getCause();
+    }
+    String message = top.getMessage() == null ? top.toString() : top.getMessage();
+    Throwable root = top;
+    for (int depth = 0; depth < 64 && root.getCause() != null && root.getCause() != root; depth++) {
       root = root.getCause();
     }
-    return root.getMessage() == null ? root.toString() : root.getMessage();
+    if (root != top && root.getMessage() != null && !message.contains(root.getMessage())) {
+      message += " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return message;
   }
 }

@@ -28,6 +28,18 @@ class MainTest {
   }
 
   @Test
+  void anErrorNamesItsInnermostCauseWhereTheWrapperSaysNothingOfIt() {
+    Exception full = new IllegalStateException("Task failed while writing rows to file:/data",
+        new java.io.UncheckedIOException(new java.io.IOException("No space left on device")));
+    assertEquals("Task failed while writing rows to file:/data (cause: IOException: No space left on device)",
+        Main.describe(full));
+    assertEquals("bad --clips", Main.describe(new IllegalArgumentException("bad --clips")));
+    // A wrapper without a message of its own speaks with its cause's, once.
+    assertEquals("No space left on device", Main.describe(new RuntimeException((String) null,
+        new java.io.IOException("No space left on device"))));
+  }
+
+  @Test
   void eachCommandHasItsOwnHelp() {
     String help = run(Main.commandLine(), "synth", "--help");
     for (String option : new String[] {"--count", "--out", "--seed", "--width", "--height", "--fps", "--master"}) {
