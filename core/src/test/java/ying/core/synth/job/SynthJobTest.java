@@ -59,6 +59,11 @@ class SynthJobTest {
     assertEquals(0, synth(out, 3, 5));
     List<Path> videos = videos(out);
     assertEquals(3, videos.size());
+    try (Stream<Path> files = Files.list(out.resolve("labels"))) {
+      assertEquals(1, files.filter(p -> p.toString().endsWith(".parquet")).count(), "one label file, not one per video");
+    }
+    assertEquals(2, SynthCommand.labelFiles(10_000));
+    assertEquals(1, SynthCommand.labelFiles(1));
     SyntheticWorld world = new SyntheticWorld(5, new WorldOptions(64, 48, 8, 1, 4, 2, 3, 1, 3));
     List<Row> rows = labels(out);
     int expectedScenes = 0;
