@@ -32,6 +32,19 @@ public final class DatasetWriter {
   /** What a finished build reports back. */
   public record Summary(String out, long input, long written, long train, long val, long errors, long duplicates) {}
 
+  /** Source videos per decoding task of a large build. */
+  static final int VIDEOS_PER_DECODE_TASK = 25;
+
+  /**
+   * Decoding tasks: at least four per core, and for a large build one per {@link
+   * #VIDEOS_PER_DECODE_TASK} videos, so progress moves in small steps (eight tasks over 10,000 videos
+   * sat at one figure for minutes) and the last tasks leave no core idle for long.
+   */
+  static int decodeTasks(long videos, int cores) {
+    long byVideos = (videos + VIDEOS_PER_DECODE_TASK - 1) / VIDEOS_PER_DECODE_TASK;
+    return (int) Math.max(1, Math.min(videos, Math.max(4L * cores, byVideos)));
+  }
+
   /** Clips per task of the latents stage: enough to pay for loading the VAE, few enough to spread and report. */
   static final int CLIPS_PER_LATENT_TASK = 16;
 
@@ -71,7 +84,7 @@ public final class DatasetWriter {
     Dataset<Row> table = DatasetBuild.clipTable(tables, sources);
     long videos = DatasetBuild.sampleVideos(table, config.maxVideos())
         .select("video_uri").distinct().count();
-    int partitions = (int) Math.max(1, Math.min(videos, 4L * spark.sparkContext().defaultParallelism()));
+    int partitions = decodeTasks(videos, spark.sparkContext().defaultParallelism());
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
     Dataset<Row> meta = null;
     Dataset<Row> duplicates = null;

@@ -403,6 +403,16 @@ class DatasetBuildTest {
   }
 
   @Test
+  void largeBuildsDecodeInTasksOfAFewVideos() {
+    assertEquals(8, DatasetWriter.decodeTasks(192, 2), "four tasks per core for a small build");
+    assertEquals(3, DatasetWriter.decodeTasks(3, 2), "never more tasks than videos");
+    assertEquals(1, DatasetWriter.decodeTasks(0, 2));
+    assertEquals(400, DatasetWriter.decodeTasks(10_000, 2));
+    assertEquals(400, DatasetWriter.decodeTasks(10_000, 64));
+    assertEquals(512, DatasetWriter.decodeTasks(10_000, 128));
+  }
+
+  @Test
   void aTableWithoutClipColumnsIsRefusedByName() {
     Path notClips = dir.resolve("not-clips");
     spark.range(3).write().parquet(notClips.toString());
