@@ -19,8 +19,8 @@ import ying.inference.vae.VideoTensors;
 
 /**
  * Text (and optionally a first frame) to video frames: DDIM or DPM-Solver++ sampling of the DiT's
- * latents with classifier-free guidance, then the VAE's decode. Pure: no files, so tests and the batch job call
- * it directly.
+ * latents with classifier-free guidance, then the VAE's decode. Pure: no files, so tests and the
+ * batch job call it directly.
  */
 public final class Generation {
   private Generation() {}

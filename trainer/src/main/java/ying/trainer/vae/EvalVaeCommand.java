@@ -64,18 +64,16 @@ public final class EvalVaeCommand implements YingCommand {
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());
       Registry r = new Registry(storage, registry == null ? Registry.defaultRoot() : registry);
       try (Checkpoint ckpt = r.load(ModelRef.parse(model)); VaeModel vae = VaeModel.load(ckpt)) {
-        if (captioner == null) {
-          VaeEvaluation.Result result = VaeEvaluation.run(vae, storage, Storage.normalise(data), which, clips, "eval-vae");
-          System.out.println("eval-vae " + ckpt.ref() + " on " + data + " (" + split + "): " + result);
-          return 0;
-        }
-        CaptionerSource source = CaptionerSource.resolve(storage, captioner,
+        CaptionerSource source = captioner == null ? null : CaptionerSource.resolve(storage, captioner,
             captionerRegistry == null ? Registry.defaultRoot() : captionerRegistry);
-        try (Captioner judge = source.open(storage)) {
+        try (Captioner judge = source == null ? null : source.open(storage)) {
           VaeEvaluation.Result result = VaeEvaluation.run(vae, storage, Storage.normalise(data), which, clips,
-              "eval-vae", judge, source.label());
+              "eval-vae", judge, source == null ? null : source.label());
           System.out.println("eval-vae " + ckpt.ref() + " on " + data + " (" + split + "): " + result);
           VaeEvaluation.Judged j = result.judged();
+          if (j == null) {
+            return 0;
+          }
           System.out.printf("%s on the %d input clips:%n%s  exact      %6.2f%%%n", j.captioner(), j.inputs().total(),
               j.inputs().perAttribute(), 100 * j.inputs().exactMatch());
           System.out.printf("%s on their reconstructions:%n%s  exact      %6.2f%%%n", j.captioner(),
