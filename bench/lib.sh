@@ -14,7 +14,7 @@ run_bench() {
       || [ -n "$(find core/src captioner/src dataset-builder/src inference/src bench/src core/pom.xml captioner/pom.xml \
           dataset-builder/pom.xml inference/pom.xml bench/pom.xml pom.xml -newer "$jar" -type f 2>/dev/null | head -n 1)" ]; then
     echo "bench: building the bench jar and what it uses (mvn package -DskipTests)..." >&2
-    mvn -q -B -pl bench -am package -DskipTests >&2
+    mvn -q -B -pl bench -am package -DskipTests ${BENCH_MAVEN_ARGS:-} >&2
     jar="$(ls bench/target/ying-bench-*.jar | head -n 1)"
   fi
   # Spark on Java 17 needs these opens (the same list as bin/ying); it binds to loopback only.

@@ -44,6 +44,10 @@ public final class Weights {
           out.write(cast.encode());
         }
         p.load(old.getManager(), new DataInputStream(new ByteArrayInputStream(recast.toByteArray())));
+        // load() drops the flag that initialize() set: without it a cast model cannot be trained.
+        if (p.requiresGradient()) {
+          p.getArray().setRequiresGradient(true);
+        }
         old.close();
       }
     } catch (IOException | MalformedModelException e) {

@@ -47,6 +47,28 @@ class VaeTrainingTest {
   }
 
   @Test
+  void weightsRoundedToHalfPrecisionStillTrain() {
+    // Rounding swaps every parameter's array; the new ones must still take gradients, or a model
+    // rounded (or saved) before training fails its first backward pass.
+    try (VaeModel vae = VaeModel.create(TinyVae.config(), 3);
+        NDManager m = vae.djlModel().getNDManager().newSubManager()) {
+      vae.roundToStoredPrecision();
+      NDArray clip = TinyVae.normal(m, 1, 1, 3, 5, 16, 24);
+      NDArray noise = TinyVae.normal(m, 2, 1, 16, 2, 2, 3);
+      DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l1Loss())
+          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
+      try (Trainer trainer = vae.djlModel().newTrainer(tc); GradientCollector gc = trainer.newGradientCollector()) {
+        NDList out = trainer.forward(new NDList(clip, noise));
+        gc.backward(trainer.getLoss().evaluate(new NDList(clip), new NDList(out.head())));
+      }
+      for (var p : vae.network().getParameters()) {
+        NDArray g = p.getValue().getArray().getGradient();
+        assertTrue(g.abs().sum().getFloat() > 0f, "no gradient for " + p.getKey());
+      }
+    }
+  }
+
+  @Test
   void gradientsDoNotDependOnGarbageCollection() {
     // DJL 0.33's mul/div(Number) free their scalar while autograd still needs it; after a GC the
     // backward pass reads garbage. The VAE avoids them; this catches one slipping back in.

@@ -148,8 +148,7 @@ public final class DitTrainer {
   static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Storage storage, VaeModel encoder) {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
-    DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(lr).optClipGrad(1f).build());
+    DefaultTrainingConfig tc = trainingConfig(lr);
     Random rng = new Random(cfg.seed());
     List<double[]> log = new ArrayList<>();
     Progress progress = new Progress("train-dit", "steps", cfg.steps());
@@ -170,13 +169,7 @@ public final class DitTrainer {
       for (int step = 1; step <= cfg.steps(); step++) {
         DatasetBatch batch = encoder == null ? batches.next() : encoded(batches.next(), encoder);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-          float value;
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDArray loss = loss(model, batch, schedule, rng, cfg.captionDropout(), scope, true,
-                new ParameterStore(scope, false));
-            gc.backward(loss);
-            value = loss.getFloat();
-          }
+          float value = backward(trainer, model, batch, schedule, rng, cfg.captionDropout(), scope);
           if (!guard.admit(model.djlModel().getBlock(), value, step)) {
             continue;
           }
@@ -194,6 +187,25 @@ public final class DitTrainer {
       }
     }
     return log;
+  }
+
+  /** Adam on {@code learningRate}'s schedule, each gradient value clipped to [-1, 1], as every run of this trainer. */
+  public static DefaultTrainingConfig trainingConfig(Tracker learningRate) {
+    return new DefaultTrainingConfig(Loss.l2Loss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).optClipGrad(1f).build());
+  }
+
+  /**
+   * Forward and backward pass of one batch at random noise levels (drawn from {@code rng}): the loss,
+   * with the gradients left in the trainer's parameters for {@code trainer.step()}.
+   */
+  public static float backward(Trainer trainer, DitModel model, DatasetBatch batch, NoiseSchedule schedule,
+      Random rng, float captionDropout, NDManager scope) {
+    try (GradientCollector gc = trainer.newGradientCollector()) {
+      NDArray loss = loss(model, batch, schedule, rng, captionDropout, scope, true, new ParameterStore(scope, false));
+      gc.backward(loss);
+      return loss.getFloat();
+    }
   }
 
   /** Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}). */

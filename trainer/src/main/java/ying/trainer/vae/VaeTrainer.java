@@ -100,8 +100,7 @@ public final class VaeTrainer {
    */
   static List<double[]> fit(VaeModel model, VaeTrainingConfig cfg, Storage storage, String evalSplit) {
     Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
-    DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l1Loss())
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1f).build());
+    DefaultTrainingConfig tc = trainingConfig(schedule);
     Random rng = new Random(cfg.seed());
     List<double[]> log = new ArrayList<>();
     Progress progress = new Progress("train-vae", "steps", cfg.steps());
@@ -121,26 +120,11 @@ public final class VaeTrainer {
         byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth());
-          // Weights as arrays, not Numbers: DJL 0.33 frees a scalar operand before backward needs it.
-          NDArray klScale = scope.create(cfg.klWeight());
-          float loss;
-          float l1Value;
-          float klValue;
-          float mse;
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDList out = trainer.forward(new NDList(video)); // [reconstruction, mean, logVar]
-            NDArray error = out.get(0).sub(video);
-            NDArray l1 = error.abs().mean();
-            // KL per latent value, so the weight does not depend on the crop size.
-            NDArray kl = new DiagonalGaussian(out.get(1), out.get(2)).kl().sum()
-                .div(scope.create((float) out.get(1).getShape().size()));
-            NDArray total = l1.add(kl.mul(klScale));
-            gc.backward(total);
-            loss = total.getFloat();
-            l1Value = l1.getFloat();
-            klValue = kl.getFloat();
-            mse = error.square().mean().getFloat();
-          }
+          Losses l = backward(trainer, video, cfg.klWeight());
+          float loss = l.total();
+          float l1Value = l.l1();
+          float klValue = l.kl();
+          float mse = l.mse();
           if (!guard.admit(model.djlModel().getBlock(), loss, step)) {
             continue;
           }
@@ -165,6 +149,36 @@ public final class VaeTrainer {
     System.err.printf(Locale.ROOT, "train-vae: %d steps in %.0f s, smoothed loss %.5f, %d non-finite steps skipped%n",
         cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, guard.dropped());
     return log;
+  }
+
+  /** One step's losses: the weighted total that was back-propagated, its L1 and KL terms, and the MSE. */
+  public record Losses(float total, float l1, float kl, float mse) {}
+
+  /** Adam on {@code learningRate}'s schedule, each gradient value clipped to [-1, 1], as every run of this trainer. */
+  public static DefaultTrainingConfig trainingConfig(Tracker learningRate) {
+    return new DefaultTrainingConfig(Loss.l1Loss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).optClipGrad(1f).build());
+  }
+
+  /**
+   * Forward and backward pass of one batch of videos ({@code [B, 3, T, H, W]} in [-1, 1]): the
+   * gradients are left in the trainer's parameters for {@code trainer.step()}.
+   */
+  public static Losses backward(Trainer trainer, NDArray video, float klWeight) {
+    NDManager scope = video.getManager();
+    // Weights as arrays, not Numbers: DJL 0.33 frees a scalar operand before backward needs it.
+    NDArray klScale = scope.create(klWeight);
+    try (GradientCollector gc = trainer.newGradientCollector()) {
+      NDList out = trainer.forward(new NDList(video)); // [reconstruction, mean, logVar]
+      NDArray error = out.get(0).sub(video);
+      NDArray l1 = error.abs().mean();
+      // KL per latent value, so the weight does not depend on the crop size.
+      NDArray kl = new DiagonalGaussian(out.get(1), out.get(2)).kl().sum()
+          .div(scope.create((float) out.get(1).getShape().size()));
+      NDArray total = l1.add(kl.mul(klScale));
+      gc.backward(total);
+      return new Losses(total.getFloat(), l1.getFloat(), kl.getFloat(), error.square().mean().getFloat());
+    }
   }
 
   /** A fixed handful of whole val clips (their first 17 frames) whose PSNR is tracked during training. */

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Makes the payload .gpu/ (git-ignored) for bench/gpu-device/run.sh: a small JRE (jlink), GpuCheck's
+# classes with only the jars it loads (Spark's TaskContext and the Scala classes behind it cut out of
+# their jars), and DJL 0.33's JNI sources with its generated header, to be compiled there.
+#   bench/gpu-device/prepare.sh DJL_GIT_DIR     (a clone of github.com/deepjavalibrary/djl, tag v0.33.0)
+set -euo pipefail
+djl="$(cd "$1" && pwd)"
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+m2="${M2_REPO:-$HOME/.m2/repository}"
+mvn -q -B -o -DskipTests -pl bench -am package
+rm -rf .gpu && mkdir -p .gpu/lib .gpu/jni/src .gpu/jni/include/djl .gpu/jni/jdk
+grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
+
+jdk="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.sql,jdk.unsupported --strip-debug --no-header-files \
+  --no-man-pages --compress=2 --output /tmp/ying-jre/jre
+tar cJf .gpu/jre.tar.xz -C /tmp/ying-jre jre && rm -rf /tmp/ying-jre
+
+for m in core captioner trainer inference bench; do ls "$m"/target/ying-*.jar | grep -v -- '-app.jar$' | xargs -I{} cp {} .gpu/lib/; done
+tr ':' '\n' < bench/target/classpath.txt | grep -E '/(api|pytorch-engine|jna|gson|slf4j-api|jackson-(core|databind|annotations)|picocli)-[0-9]' \
+  | xargs -I{} cp {} .gpu/lib/
+trim=$(mktemp -d)
+(cd "$trim" && unzip -q "$m2/org/apache/spark/spark-core_2.13/4.0.1/spark-core_2.13-4.0.1.jar" \
+    'org/apache/spark/TaskContext*' 'org/apache/spark/util/Task*Listener*' \
+  && unzip -q "$m2/org/scala-lang/scala-library/2.13.16/scala-library-2.13.16.jar" 'scala/*' -x 'scala/collection/*' \
+    'scala/concurrent/*' 'scala/util/*' 'scala/reflect/*' 'scala/jdk/*' 'scala/sys/*' 'scala/io/*' 'scala/math/*' \
+    'scala/annotation/*' 'scala/compat/*' 'scala/beans/*' 'scala/ref/*' \
+  && unzip -q "$m2/org/scala-lang/scala-library/2.13.16/scala-library-2.13.16.jar" 'scala/collection/IterableOnce*')
+jar cf .gpu/lib/spark-scala-trimmed.jar -C "$trim" . && rm -rf "$trim"
+
+native=engines/pytorch/pytorch-native/src/main/native
+for f in $(git -C "$djl" ls-tree --name-only v0.33.0 "$native/"); do
+  git -C "$djl" show "v0.33.0:$f" > ".gpu/jni/src/$(basename "$f")"
+done
+git -C "$djl" show v0.33.0:api/src/main/native/djl/utils.h > .gpu/jni/include/djl/utils.h
+src=$(mktemp -d) && mkdir -p "$src/ai/djl/pytorch/jni"
+git -C "$djl" show v0.33.0:engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java \
+  > "$src/ai/djl/pytorch/jni/PyTorchLibrary.java"
+javac -cp "$(ls .gpu/lib/api-*.jar):$(ls .gpu/lib/pytorch-engine-*.jar)" -h .gpu/jni/include -d "$src/classes" \
+  "$src/ai/djl/pytorch/jni/PyTorchLibrary.java" && rm -rf "$src"
+cp "$jdk/include/jni.h" "$jdk/include/linux/jni_md.h" .gpu/jni/jdk/
+unzip -p "$m2/ai/djl/pytorch/pytorch-jni/2.5.1-0.33.0/pytorch-jni-2.5.1-0.33.0.jar" \
+  jnilib/linux-x86_64/cu124/libdjl_torch.so > .gpu/jni/prebuilt-2.5.1-cu124-libdjl_torch.so
+du -sh .gpu
