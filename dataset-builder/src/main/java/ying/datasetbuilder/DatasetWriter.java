@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetLayout;
@@ -82,8 +83,18 @@ public final class DatasetWriter {
       sources.add(new DatasetBuild.Source(uri, DatasetManifest.snapshot(storage, uri)));
     }
     Dataset<Row> table = DatasetBuild.clipTable(tables, sources);
-    long videos = DatasetBuild.sampleVideos(table, config.maxVideos())
-        .select("video_uri").distinct().count();
+    Row size = DatasetBuild.sampleVideos(table, config.maxVideos())
+        .agg(functions.count(functions.lit(1)), functions.countDistinct("video_uri")).first();
+    long videos = size.getLong(1);
+    if (spark.sparkContext().isLocal()) {
+      String localDirs = System.getenv("SPARK_LOCAL_DIRS") != null ? System.getenv("SPARK_LOCAL_DIRS")
+          : spark.sparkContext().getConf().get("spark.local.dir", null);
+      long clipRows = size.getLong(0);
+      long frameBytes = clipRows * DiskNeed.clipBytes(config.buckets());
+      for (String w : DiskNeed.warnings(DiskNeed.uses(localDirs, out, frameBytes), clipRows)) {
+        System.err.println("build-dataset: warning: " + w);
+      }
+    }
     int partitions = decodeTasks(videos, spark.sparkContext().defaultParallelism());
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
     Dataset<Row> meta = null;
