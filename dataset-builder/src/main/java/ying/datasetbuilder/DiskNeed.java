@@ -77,7 +77,7 @@ final class DiskNeed {
         List<String> parts = onIt.stream().map(x -> x.what() + " (" + x.path() + ")").toList();
         out.add(String.format(Locale.ROOT, "the frames of up to %d clips may take %s on %s, which has %s free;"
             + " compression usually saves part of it, but give it room or build fewer videos at a time"
-            + " (--max-videos)", clips, gb(need), String.join(" and ", parts), gb(free.get(store))));
+            + " (--max-videos)", clips, size(need), String.join(" and ", parts), size(free.get(store))));
       }
     });
     return out;
@@ -92,7 +92,8 @@ final class DiskNeed {
     return Optional.empty();
   }
 
-  static String gb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f GB", bytes / 1e9);
+  static String size(long bytes) {
+    return bytes >= 1e9 ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9)
+        : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
   }
 }
