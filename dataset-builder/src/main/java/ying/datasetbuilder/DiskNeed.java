@@ -1,6 +1,5 @@
 package ying.datasetbuilder;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.FileStore;
@@ -85,7 +84,7 @@ final class DiskNeed {
 
   private static Optional<Path> nearestExisting(Path p) {
     for (Path q = p.toAbsolutePath(); q != null; q = q.getParent()) {
-      if (new File(q.toString()).exists()) {
+      if (Files.exists(q)) {
         return Optional.of(q);
       }
     }
