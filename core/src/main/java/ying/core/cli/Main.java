@@ -72,6 +72,17 @@ public final class Main implements Runnable {
     if (root != top && root.getMessage() != null && !message.contains(root.getMessage())) {
       message += " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
+    if (message.contains(DJL_OFFLINE)) {
+      message += NO_FITTING_LIBTORCH;
+    }
     return message;
   }
+
+  /** How DJL says it found no libtorch in the jars for this machine and may not download one. */
+  static final String DJL_OFFLINE = "Offline mode is enabled";
+
+  static final String NO_FITTING_LIBTORCH = ". No libtorch in these jars fits this machine: the default build's runs on"
+      + " any x86-64 CPU; a -Pgpu build's needs CUDA 12.4 or newer that DJL can see (libcudart on the library path)"
+      + " and is refused on a machine without it; or point PYTORCH_LIBRARY_PATH at a local libtorch"
+      + " (README, GPU executors)";
 }

@@ -40,6 +40,17 @@ class MainTest {
   }
 
   @Test
+  void anEngineWithoutAFittingLibtorchSaysWhichBuildFits() {
+    // What DJL 0.33 throws when a -Pgpu build starts on a machine where it sees no CUDA.
+    Exception e = new RuntimeException("Failed to save pytorch index file",
+        new java.io.IOException("Offline mode is enabled."));
+    String said = Main.describe(e);
+    assertTrue(said.startsWith("Failed to save pytorch index file (cause: IOException: Offline mode is enabled.)"), said);
+    assertTrue(said.contains("-Pgpu build's needs CUDA 12.4 or newer") && said.contains("PYTORCH_LIBRARY_PATH"), said);
+    assertEquals("bad --clips", Main.describe(new IllegalArgumentException("bad --clips")));
+  }
+
+  @Test
   void eachCommandHasItsOwnHelp() {
     String help = run(Main.commandLine(), "synth", "--help");
     for (String option : new String[] {"--count", "--out", "--seed", "--width", "--height", "--fps", "--master"}) {
