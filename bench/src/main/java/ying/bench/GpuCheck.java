@@ -45,8 +45,9 @@ import ying.trainer.vae.VaeTrainer;
  * The trainer's and the generator's own steps on whatever device the engine picks, for a GPU check
  * run twice on one machine: first with the GPU hidden ({@code CUDA_VISIBLE_DEVICES=}), which saves
  * its weights, outputs and timings to {@code --out}; then with the GPU, {@code --baseline} naming the
- * first run, which loads the same weights, checks that every parameter and result lives on the GPU,
- * that losses and the generated clip agree with the CPU's, and prints the speed-up of each workload.
+ * first run, which loads the same weights, checks that every parameter, gradient and VAE input lives
+ * on the GPU, that losses and the generated clip agree with the CPU's, and prints the speed-up of
+ * each workload.
  * Random weights of the release configs (dit@3, vae@3) and of wider ones: speed does not depend on
  * the weights' values, and agreement between devices is as telling on random weights as on trained.
  */
