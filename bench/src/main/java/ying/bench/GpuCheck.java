@@ -39,6 +39,8 @@ import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
 import ying.inference.vae.VideoTensors;
 import ying.trainer.dit.DitTrainer;
+import ying.trainer.dit.TrainDitCommand;
+import ying.trainer.vae.TrainVaeCommand;
 import ying.trainer.vae.VaeTrainer;
 
 /**
@@ -119,11 +121,11 @@ public final class GpuCheck implements Callable<Integer> {
     }
 
     Tokenizer tokenizer = Tokenizer.build(prompts());
-    DitConfig release = new DitConfig(16, 16, 2, 192, 3, 6, 2, 48, tokenizer.size(), 128, 0.53f);
-    DitConfig wide = new DitConfig(16, 16, 2, 768, 12, 12, 2, 48, tokenizer.size(), 128, 0.53f);
-    VaeConfig vaeRelease = VaeConfig.defaults();
-    VaeConfig vaeWide = new VaeConfig(3, 16, 32, List.of(64, 128, 256), List.of(true, true, false), 2, 3, 8, 1e-6f,
-        -30f, 20f);
+    // The shapes train-dit --width/--blocks and train-vae --channels/--res-blocks build.
+    DitConfig release = TrainDitCommand.architecture(192, 6, false).forData(tokenizer.size(), 0.53f, false); // dit@3's
+    DitConfig wide = TrainDitCommand.architecture(768, 12, false).forData(tokenizer.size(), 0.53f, false);
+    VaeConfig vaeRelease = VaeConfig.defaults(); // vae@3's
+    VaeConfig vaeWide = TrainVaeCommand.architecture(32, 2);
 
     try (DitModel dit = DitModel.create(release, tokenizer, 1); VaeModel vae = VaeModel.create(vaeRelease, 2)) {
       shareWeights(dit.djlModel(), DitModel.PARAMS, vae.djlModel(), VaeModel.PARAMS);

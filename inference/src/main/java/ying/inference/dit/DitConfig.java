@@ -39,6 +39,15 @@ public record DitConfig(int latentChannels, int inputChannels, int patch, int di
     return new DitConfig(16, imageToVideo ? 32 : 16, 2, 128, 2, 4, 2, 48, vocabSize, 128, latentScale);
   }
 
+  /**
+   * This shape for a training run: the vocabulary of its captions, the latent scale of its VAE, and
+   * input channels for its mode (image-to-video adds the first-frame condition's).
+   */
+  public DitConfig forData(int vocab, float scale, boolean toVideoFromImage) {
+    return new DitConfig(latentChannels, toVideoFromImage ? 2 * latentChannels : latentChannels, patch, dim, heads,
+        layers, textLayers, textTokens, vocab, timeFrequencies, scale);
+  }
+
   public boolean imageToVideo() {
     return inputChannels == 2 * latentChannels;
   }

@@ -101,10 +101,7 @@ public final class DitTrainer {
       // The vocabulary comes from the data and the latent scale from the VAE, whatever the architecture.
       DitConfig a = cfg.architecture() == null ? DitConfig.defaults(tokenizer.size(), cfg.imageToVideo(), 1f)
           : cfg.architecture();
-      DitConfig c = new DitConfig(a.latentChannels(), cfg.imageToVideo() ? 2 * a.latentChannels() : a.latentChannels(),
-          a.patch(), a.dim(), a.heads(), a.layers(), a.textLayers(), a.textTokens(), tokenizer.size(),
-          a.timeFrequencies(), 1f / latentStd);
-      model = DitModel.create(c, tokenizer, cfg.seed());
+      model = DitModel.create(a.forData(tokenizer.size(), 1f / latentStd, cfg.imageToVideo()), tokenizer, cfg.seed());
     }
     try (model; VaeModel encoder = onTheFly ? loadVae(registry, vae) : null) {
       List<double[]> log = fit(model, cfg, storage, encoder);

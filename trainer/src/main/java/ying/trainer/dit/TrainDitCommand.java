@@ -81,7 +81,7 @@ public final class TrainDitCommand implements YingCommand {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The defaults reshaped by --width and --blocks (vocabulary and latent scale come from the data and the VAE). */
-  static DitConfig architecture(Integer width, Integer blocks, boolean i2v) {
+  public static DitConfig architecture(Integer width, Integer blocks, boolean i2v) {
     DitConfig d = DitConfig.defaults(2, i2v, 1f);
     if (width == null && blocks == null) {
       return null;

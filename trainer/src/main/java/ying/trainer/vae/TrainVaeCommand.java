@@ -82,8 +82,8 @@ public final class TrainVaeCommand implements YingCommand {
   public Integer call() throws Exception {
     int[] window = parseCrop(crop);
     VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps, batch, window[0], window[1], window[2],
-        learningRate, warmup, klWeight, seed, evalClips, 10, valEvery,
+        registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps,
+        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, evalClips, 10, valEvery,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {
@@ -98,7 +98,7 @@ public final class TrainVaeCommand implements YingCommand {
   }
 
   /** The defaults widened by --channels and deepened by --res-blocks; null when neither is given. */
-  static VaeConfig architecture(Integer channels, Integer resBlocks) {
+  public static VaeConfig architecture(Integer channels, Integer resBlocks) {
     if (channels == null && resBlocks == null) {
       return null;
     }
