@@ -3,6 +3,8 @@
 # classes with only the jars it loads (Spark's TaskContext and the Scala classes behind it cut out of
 # their jars), and DJL 0.33's JNI sources with its generated header, to be compiled there.
 #   bench/gpu-device/prepare.sh DJL_GIT_DIR     (a clone of github.com/deepjavalibrary/djl, tag v0.33.0)
+#   CLIPS=clips.raw INIT=models/vae/3 bench/gpu-device/prepare.sh DJL_GIT_DIR   (also train-vae.sh's data)
+# The device tool carries at most 64 MiB with the working tree: mind du -sh .gpu.
 set -euo pipefail
 djl="$(cd "$1" && pwd)"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -12,9 +14,11 @@ rm -rf .gpu && mkdir -p .gpu/lib .gpu/jni/src .gpu/jni/include/djl .gpu/jni/jdk
 grep -qx '/.gpu/' .git/info/exclude 2>/dev/null || echo '/.gpu/' >> .git/info/exclude
 
 jdk="$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")"
-"$jdk/bin/jlink" --add-modules java.base,java.logging,java.sql,jdk.unsupported --strip-debug --no-header-files \
-  --no-man-pages --compress=2 --output /tmp/ying-jre/jre
-tar cJf .gpu/jre.tar.xz -C /tmp/ying-jre jre && rm -rf /tmp/ying-jre
+# java.desktop: the synthetic world renders with Java2D (RenderedClips). No jlink compression: xz packs
+# the plain image far tighter than it packs jlink's zipped one.
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.sql,java.desktop,jdk.unsupported --strip-debug \
+  --no-header-files --no-man-pages --output /tmp/ying-jre/jre
+XZ_OPT=-9 tar cJf .gpu/jre.tar.xz -C /tmp/ying-jre jre && rm -rf /tmp/ying-jre
 
 for m in core captioner trainer inference bench; do ls "$m"/target/ying-*.jar | grep -v -- '-app.jar$' | xargs -I{} cp {} .gpu/lib/; done
 tr ':' '\n' < bench/target/classpath.txt | grep -E '/(api|pytorch-engine|jna|gson|slf4j-api|jackson-(core|databind|annotations)|picocli)-[0-9]' \
@@ -39,6 +43,12 @@ git -C "$djl" show v0.33.0:engines/pytorch/pytorch-engine/src/main/java/ai/djl/p
 javac -cp "$(ls .gpu/lib/api-*.jar):$(ls .gpu/lib/pytorch-engine-*.jar)" -h .gpu/jni/include -d "$src/classes" \
   "$src/ai/djl/pytorch/jni/PyTorchLibrary.java" && rm -rf "$src"
 cp "$jdk/include/jni.h" "$jdk/include/linux/jni_md.h" .gpu/jni/jdk/
-unzip -p "$m2/ai/djl/pytorch/pytorch-jni/2.5.1-0.33.0/pytorch-jni-2.5.1-0.33.0.jar" \
-  jnilib/linux-x86_64/cu124/libdjl_torch.so > .gpu/jni/prebuilt-2.5.1-cu124-libdjl_torch.so
+# Training data for train-vae.sh (optional): a raw clip file from ying.bench.ExportClips, and a
+# checkpoint folder to start from.
+if [ -n "${CLIPS:-}" ]; then
+  xz -T0 -9 -c "$CLIPS" > .gpu/clips.raw.xz && cp "$CLIPS.json" .gpu/clips.raw.json
+fi
+if [ -n "${INIT:-}" ]; then
+  mkdir -p .gpu/init && cp "$INIT"/vae-0000.params "$INIT"/manifest.json .gpu/init/
+fi
 du -sh .gpu

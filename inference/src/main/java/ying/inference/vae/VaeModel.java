@@ -52,7 +52,8 @@ public final class VaeModel implements AutoCloseable {
     return load(checkpoint.dir(), VaeConfig.fromJson(checkpoint.config()));
   }
 
-  static VaeModel load(Path dir, VaeConfig config) throws IOException {
+  /** Loads float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */
+  public static VaeModel load(Path dir, VaeConfig config) throws IOException {
     VaeModel m = create(config, 0);
     try {
       Weights.loadHalf(m.model, dir, PARAMS);

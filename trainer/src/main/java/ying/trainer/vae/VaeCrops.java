@@ -8,7 +8,7 @@ import ying.core.dataset.DatasetBatch;
  * flip for mirroring, per clip. A window may start at any frame, so the causal VAE's "first frame
  * on its own" path sees every kind of frame, not only scene openings.
  */
-final class VaeCrops {
+public final class VaeCrops {
   private VaeCrops() {}
 
   /** Whether the clips of {@code batch} hold a window of this size. */
@@ -17,7 +17,7 @@ final class VaeCrops {
   }
 
   /** B windows of {@code frames x height x width x 3} bytes back to back. */
-  static byte[] cut(DatasetBatch batch, int frames, int height, int width, Random rng) {
+  public static byte[] cut(DatasetBatch batch, int frames, int height, int width, Random rng) {
     if (!fits(batch, frames, height, width)) {
       throw new IllegalArgumentException("crops of " + frames + "x" + height + "x" + width + " (frames x height x"
           + " width) do not fit this dataset's clips of " + batch.frames() + "x" + batch.height() + "x" + batch.width());

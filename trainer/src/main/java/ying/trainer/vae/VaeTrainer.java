@@ -12,6 +12,7 @@ import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public final class VaeTrainer {
   private static final int VAL_TRACK_CLIPS = 4;
   /** ... and frames of each: enough to see the temporal path, cheap enough to measure often. */
   private static final int VAL_TRACK_FRAMES = 17;
-  static final String LOG_HEADER = "step,loss,l1,kl,train_psnr_db,learning_rate,seconds,val_psnr_db";
+  public static final String LOG_HEADER = "step,loss,l1,kl,train_psnr_db,learning_rate,seconds,val_psnr_db";
 
   private VaeTrainer() {}
 
@@ -57,11 +58,10 @@ public final class VaeTrainer {
   public record Result(ModelRef ref, Map<String, Object> metrics) {}
 
   public static Result train(VaeTrainingConfig cfg, Storage storage) throws IOException {
-    Registry registry = new Registry(storage, cfg.registry());
     String parent = null;
     VaeModel model;
     if (cfg.init() != null) {
-      try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
+      try (Checkpoint init = new Registry(storage, cfg.registry()).load(ModelRef.parse(cfg.init()))) {
         model = VaeModel.load(init);
         parent = init.ref().toString();
       }
@@ -69,20 +69,31 @@ public final class VaeTrainer {
       model = VaeModel.create(cfg.architecture() == null ? VaeConfig.defaults() : cfg.architecture(), cfg.seed());
     }
     try (model) {
-      requireCrop(cfg, model.config());
       // A dataset built without a val split is tracked and scored on its training clips; the manifest says so.
       String split = Batches.evalSplit(storage, cfg.data());
       List<double[]> log = fit(model, cfg, storage, split);
-      // The checkpoint stores float16; the metrics describe exactly what is published.
-      model.roundToStoredPrecision();
-      VaeEvaluation.Result eval = VaeEvaluation.run(model, storage, cfg.data(), split, cfg.evalClips(),
-          "train-vae eval");
-      System.err.println("train-vae: " + split + " " + eval);
-      Map<String, Object> metrics = new LinkedHashMap<>(eval.toMap());
-      metrics.put("eval_split", split);
-      metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
-      return new Result(publish(model, cfg, registry, parent, log, metrics, storage), metrics);
+      return evaluateAndPublish(model, cfg, storage, split, parent, log, Map.of());
     }
+  }
+
+  /**
+   * Rounds {@code model} to the stored precision, scores it on {@code evalSplit} of {@code cfg.data()}
+   * and publishes it with {@code log} (rows as {@link #fit} returns them) and {@code moreFacts} in
+   * its manifest: the tail of {@link #train}, and of a run trained elsewhere (on a GPU machine without
+   * Spark) that is published here.
+   */
+  public static Result evaluateAndPublish(VaeModel model, VaeTrainingConfig cfg, Storage storage, String evalSplit,
+      String parent, List<double[]> log, Map<String, Object> moreFacts) throws IOException {
+    // The checkpoint stores float16; the metrics describe exactly what is published.
+    model.roundToStoredPrecision();
+    VaeEvaluation.Result eval = VaeEvaluation.run(model, storage, cfg.data(), evalSplit, cfg.evalClips(),
+        "train-vae eval");
+    System.err.println("train-vae: " + evalSplit + " " + eval);
+    Map<String, Object> metrics = new LinkedHashMap<>(eval.toMap());
+    metrics.put("eval_split", evalSplit);
+    metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
+    Registry registry = new Registry(storage, cfg.registry());
+    return new Result(publish(model, cfg, registry, parent, log, metrics, storage, moreFacts), metrics);
   }
 
   private static void requireCrop(VaeTrainingConfig cfg, VaeConfig c) {
@@ -99,22 +110,32 @@ public final class VaeTrainer {
    * (val PSNR NaN where it was not measured).
    */
   static List<double[]> fit(VaeModel model, VaeTrainingConfig cfg, Storage storage, String evalSplit) {
+    Random rng = new Random(cfg.seed());
+    // Buckets of clips shorter or smaller than the crop are skipped, not padded.
+    Iterator<DatasetBatch> batches = Batches.endless(() -> Batches.filter(
+        new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
+            .iterator(), b -> VaeCrops.fits(b, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth())),
+        "no training clip of " + cfg.data() + " holds a crop of " + cfg.cropFrames() + "x" + cfg.cropHeight() + "x"
+            + cfg.cropWidth() + " (frames x height x width); pass a smaller --crop");
+    return fit(model, cfg, batches, valClips(cfg, storage, evalSplit), rng);
+  }
+
+  /**
+   * The training loop over {@code batches} (whole clips of at least the crop's size; {@code rng} cuts
+   * the windows), tracking PSNR on the first 17 frames of the {@code val} clips. Returns the log rows
+   * as above.
+   */
+  public static List<double[]> fit(VaeModel model, VaeTrainingConfig cfg, Iterator<DatasetBatch> batches,
+      List<DatasetBatch> val, Random rng) {
+    requireCrop(cfg, model.config());
     Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
     DefaultTrainingConfig tc = trainingConfig(schedule);
-    Random rng = new Random(cfg.seed());
     List<double[]> log = new ArrayList<>();
     Progress progress = new Progress("train-vae", "steps", cfg.steps());
-    List<DatasetBatch> val = valClips(cfg, storage, evalSplit);
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
     Gradients.Guard guard = new Gradients.Guard("train-vae", cfg.steps(), cfg.learningRate());
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
-      // Buckets of clips shorter or smaller than the crop are skipped, not padded.
-      Iterator<DatasetBatch> batches = Batches.endless(() -> Batches.filter(
-          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
-              .iterator(), b -> VaeCrops.fits(b, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth())),
-          "no training clip of " + cfg.data() + " holds a crop of " + cfg.cropFrames() + "x" + cfg.cropHeight() + "x"
-              + cfg.cropWidth() + " (frames x height x width); pass a smaller --crop");
       for (int step = 1; step <= cfg.steps(); step++) {
         DatasetBatch batch = batches.next();
         byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
@@ -202,35 +223,65 @@ public final class VaeTrainer {
   }
 
   private static ModelRef publish(VaeModel model, VaeTrainingConfig cfg, Registry registry, String parent,
-      List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+      List<double[]> log, Map<String, Object> metrics, Storage storage, Map<String, Object> moreFacts)
+      throws IOException {
     return Publishing.staged("ying-vae-", dir -> {
       model.save(dir);
-      StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
-      for (double[] r : log) {
-        csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.5f,%.3f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
-            r[4], r[5], r[6], Double.isNaN(r[7]) ? "" : String.format(Locale.ROOT, "%.3f", r[7])));
-      }
-      Files.writeString(dir.resolve("training_log.csv"), csv);
-      List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[7])).toList();
-      double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
-      Files.write(dir.resolve("training.png"), Charts.png(List.of(
-          new Charts.Series("L1 loss", "step", List.of("train"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[2]).toArray())),
-          new Charts.Series("PSNR (dB)", "step", List.of("train crops", "val clips"),
-              List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
-              List.of(log.stream().mapToDouble(r -> r[4]).toArray(), measured.stream().mapToDouble(r -> r[7]).toArray())),
-          new Charts.Series("KL per latent value", "step", List.of("train"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[3]).toArray())),
-          new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
-              List.of(log.stream().mapToDouble(r -> r[5]).toArray()))), 2));
+      writeLog(dir, log);
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("crop", cfg.cropFrames() + "x" + cfg.cropHeight() + "x" + cfg.cropWidth());
       extra.put("kl_weight", cfg.klWeight());
+      extra.putAll(moreFacts);
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-vae: published " + ref + " to " + registry.root());
       return ref;
     });
+  }
+
+  /** Writes {@code training_log.csv} and {@code training.png} for log rows as {@link #fit} returns them. */
+  public static void writeLog(Path dir, List<double[]> log) throws IOException {
+    writeLogCsv(dir, log);
+    List<double[]> measured = log.stream().filter(r -> !Double.isNaN(r[7])).toList();
+    double[] steps = log.stream().mapToDouble(r -> r[0]).toArray();
+    Files.write(dir.resolve("training.png"), Charts.png(List.of(
+        new Charts.Series("L1 loss", "step", List.of("train"), List.of(steps),
+            List.of(log.stream().mapToDouble(r -> r[2]).toArray())),
+        new Charts.Series("PSNR (dB)", "step", List.of("train crops", "val clips"),
+            List.of(steps, measured.stream().mapToDouble(r -> r[0]).toArray()),
+            List.of(log.stream().mapToDouble(r -> r[4]).toArray(), measured.stream().mapToDouble(r -> r[7]).toArray())),
+        new Charts.Series("KL per latent value", "step", List.of("train"), List.of(steps),
+            List.of(log.stream().mapToDouble(r -> r[3]).toArray())),
+        new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps),
+            List.of(log.stream().mapToDouble(r -> r[5]).toArray()))), 2));
+  }
+
+  /** Writes {@code training_log.csv} alone (no plot: a JRE without java.desktop can do this). */
+  public static void writeLogCsv(Path dir, List<double[]> log) throws IOException {
+    StringBuilder csv = new StringBuilder(LOG_HEADER).append('\n');
+    for (double[] r : log) {
+      csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.5f,%.3f,%.6g,%.1f,%s%n", (long) r[0], r[1], r[2], r[3],
+          r[4], r[5], r[6], Double.isNaN(r[7]) ? "" : String.format(Locale.ROOT, "%.3f", r[7])));
+    }
+    Files.writeString(dir.resolve("training_log.csv"), csv);
+  }
+
+  /** Reads back the rows of a {@code training_log.csv} that {@link #writeLog} wrote. */
+  public static List<double[]> readLog(Path csv) throws IOException {
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty() || !lines.get(0).equals(LOG_HEADER)) {
+      throw new IOException(csv + " is not a train-vae log (header " + LOG_HEADER + ")");
+    }
+    List<double[]> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      double[] r = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
+      }
+      rows.add(r);
+    }
+    return rows;
   }
 }

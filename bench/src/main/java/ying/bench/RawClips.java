@@ -1,0 +1,139 @@
+package ying.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import ying.core.dataset.DatasetBatch;
+
+/**
+ * Same-shaped clips as raw uint8 {@code [T, H, W, 3]} bytes behind a short header: training data for
+ * a GPU machine that has no Hadoop, Spark or network (bench/gpu-device), exported from a built
+ * dataset by {@link ExportClips}. Header: the magic string, then clip count, frames, height and
+ * width as big-endian ints.
+ */
+final class RawClips {
+  static final String MAGIC = "YINGCLIPS1";
+
+  final int frames;
+  final int height;
+  final int width;
+  final List<byte[]> clips;
+
+  RawClips(int frames, int height, int width, List<byte[]> clips) {
+    this.frames = frames;
+    this.height = height;
+    this.width = width;
+    this.clips = List.copyOf(clips);
+    for (byte[] c : clips) {
+      if (c.length != clipBytes()) {
+        throw new IllegalArgumentException("clip of " + c.length + " bytes, not " + clipBytes());
+      }
+    }
+  }
+
+  int clipBytes() {
+    return frames * height * width * 3;
+  }
+
+  void write(Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
+      out.writeBytes(MAGIC);
+      out.writeInt(clips.size());
+      out.writeInt(frames);
+      out.writeInt(height);
+      out.writeInt(width);
+      for (byte[] c : clips) {
+        out.write(c);
+      }
+    }
+  }
+
+  static RawClips read(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+      byte[] magic = new byte[MAGIC.length()];
+      in.readFully(magic);
+      if (!MAGIC.equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+        throw new IOException(file + " is not a raw clip file (no " + MAGIC + " header)");
+      }
+      int count = in.readInt();
+      int frames = in.readInt();
+      int height = in.readInt();
+      int width = in.readInt();
+      if (count < 1 || frames < 1 || height < 1 || width < 1
+          || (long) frames * height * width * 3 > Integer.MAX_VALUE) {
+        throw new IOException(file + ": bad header " + count + " clips of " + frames + "x" + height + "x" + width);
+      }
+      List<byte[]> clips = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        byte[] c = new byte[frames * height * width * 3];
+        try {
+          in.readFully(c);
+        } catch (java.io.EOFException e) {
+          throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
+        }
+        clips.add(c);
+      }
+      if (in.read() != -1) {
+        throw new IOException(file + " has bytes after its " + count + " clips");
+      }
+      return new RawClips(frames, height, width, clips);
+    }
+  }
+
+  /** Clips {@code from} (inclusive) to {@code to} (exclusive), one batch each. */
+  List<DatasetBatch> singles(int from, int to) {
+    List<DatasetBatch> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(new DatasetBatch(List.of("clip-" + i), List.of(""), frames, height, width, clips.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * Endless batches of {@code batch} clips drawn from the first {@code count} clips: each pass visits
+   * every clip once, in a fresh order from {@code rng}.
+   */
+  Iterator<DatasetBatch> endless(int count, int batch, Random rng) {
+    if (count < batch) {
+      throw new IllegalArgumentException(count + " clips cannot fill a batch of " + batch);
+    }
+    return new Iterator<>() {
+      private final List<Integer> order = new ArrayList<>();
+      private int next = count;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public DatasetBatch next() {
+        byte[] pixels = new byte[batch * clipBytes()];
+        List<String> ids = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+          if (next >= count) {
+            order.clear();
+            for (int i = 0; i < count; i++) {
+              order.add(i);
+            }
+            Collections.shuffle(order, rng);
+            next = 0;
+          }
+          int clip = order.get(next++);
+          System.arraycopy(clips.get(clip), 0, pixels, b * clipBytes(), clipBytes());
+          ids.add("clip-" + clip);
+        }
+        return new DatasetBatch(ids, Collections.nCopies(batch, ""), frames, height, width, pixels);
+      }
+    };
+  }
+}

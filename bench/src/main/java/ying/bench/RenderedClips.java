@@ -1,0 +1,167 @@
+package ying.bench;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import ying.core.dataset.DatasetBatch;
+import ying.core.synth.ScenePlan;
+import ying.core.synth.SyntheticWorld;
+import ying.core.synth.VideoPlan;
+import ying.core.synth.WorldOptions;
+
+/**
+ * Endless training clips rendered from the synthetic world as build-dataset would cut them from
+ * {@code ying synth}'s videos, minus the H.264 round trip: frames rendered at the world's 192x128
+ * and 16 fps, every second frame (8 fps), halved to 96x64 with the triangle filter FFmpeg's bilinear
+ * scaler applies when it halves a picture. For a GPU machine with no FFmpeg, where a data set would
+ * not fit the payload: a few threads render ahead of the trainer. Batch {@code k} is the same for a
+ * given seed whatever the thread count; a share of the clips can come from a {@link RawClips} file
+ * of decoded clips, so the network also sees the codec's artefacts.
+ */
+final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
+  private static final int SOURCE_FPS = 16;
+  private static final int AHEAD = 8;
+
+  private final SyntheticWorld world;
+  private final int frames;
+  private final int batch;
+  private final long seed;
+  private final RawClips raw;
+  private final int rawCount;
+  private final double rawShare;
+  private final ExecutorService pool;
+  private final ArrayDeque<Future<DatasetBatch>> ahead = new ArrayDeque<>();
+  private long submitted;
+
+  /**
+   * @param frames clip length at 8 fps
+   * @param raw decoded clips of the same shape (its first {@code rawCount}), or null
+   * @param rawShare the chance that a clip of a batch comes from {@code raw}
+   */
+  RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare) {
+    WorldOptions o = WorldOptions.defaults().withSceneSeconds(2.5, 8);
+    if (o.width() != 192 || o.height() != 128 || o.fps() != SOURCE_FPS) {
+      throw new IllegalStateException("the world's defaults changed: " + o);
+    }
+    if (raw != null && (raw.frames != frames || raw.height != 64 || raw.width != 96)) {
+      throw new IllegalArgumentException("raw clips of " + raw.frames + "x" + raw.height + "x" + raw.width
+          + " do not match rendered clips of " + frames + "x64x96");
+    }
+    this.world = new SyntheticWorld(seed, o);
+    this.frames = frames;
+    this.batch = batch;
+    this.seed = seed;
+    this.raw = raw;
+    this.rawCount = raw == null ? 0 : rawCount;
+    this.rawShare = raw == null ? 0 : rawShare;
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "render");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public boolean hasNext() {
+    return true;
+  }
+
+  @Override
+  public DatasetBatch next() {
+    while (ahead.size() < AHEAD) {
+      long k = submitted++;
+      ahead.add(pool.submit(() -> render(k)));
+    }
+    try {
+      return ahead.poll().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("rendering a batch failed", e.getCause());
+    }
+  }
+
+  private DatasetBatch render(long k) {
+    int clipBytes = frames * 64 * 96 * 3;
+    byte[] pixels = new byte[batch * clipBytes];
+    List<String> ids = new ArrayList<>(batch);
+    for (int j = 0; j < batch; j++) {
+      SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k * batch + j);
+      if (rawCount > 0 && rng.nextDouble() < rawShare) {
+        int c = rng.nextInt(rawCount);
+        System.arraycopy(raw.clips.get(c), 0, pixels, j * clipBytes, clipBytes);
+        ids.add("raw-" + c);
+      } else {
+        ids.add(renderClip(rng, pixels, j * clipBytes));
+      }
+    }
+    return new DatasetBatch(ids, Collections.nCopies(batch, ""), frames, 64, 96, pixels);
+  }
+
+  /** One window of a scene long enough for it, from a random video of the world. */
+  private String renderClip(SplittableRandom rng, byte[] out, int offset) {
+    int span = (frames - 1) * 2 + 1; // source frames the window covers
+    while (true) {
+      int v = rng.nextInt(1 << 30);
+      VideoPlan plan = world.video(v);
+      List<ScenePlan> long_ = plan.scenes().stream().filter(s -> s.frameCount() >= span).toList();
+      if (long_.isEmpty()) {
+        continue;
+      }
+      ScenePlan s = long_.get(rng.nextInt(long_.size()));
+      int start = s.startFrame() + rng.nextInt(s.frameCount() - span + 1);
+      byte[] full = new byte[plan.width() * plan.height() * 3];
+      for (int t = 0; t < frames; t++) {
+        plan.renderFrame(start + 2 * t, full);
+        halve(full, plan.width(), plan.height(), out, offset + t * 96 * 64 * 3);
+      }
+      return "video-" + v + "-scene-" + s.index() + "-frame-" + start;
+    }
+  }
+
+  /**
+   * Halves an RGB frame in both directions: each output pixel weighs the four source pixels across
+   * it 1, 3, 3, 1 in each direction (edges clamped), as a triangle filter two source pixels wide.
+   */
+  static void halve(byte[] src, int w, int h, byte[] dst, int offset) {
+    int ow = w / 2;
+    int oh = h / 2;
+    int[] rows = new int[ow * 3 * h];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < ow; x++) {
+        int a = Math.max(2 * x - 1, 0);
+        int b = 2 * x;
+        int c = 2 * x + 1;
+        int d = Math.min(2 * x + 2, w - 1);
+        for (int ch = 0; ch < 3; ch++) {
+          int base = y * w * 3 + ch;
+          rows[(y * ow + x) * 3 + ch] = (src[base + a * 3] & 0xff) + 3 * (src[base + b * 3] & 0xff)
+              + 3 * (src[base + c * 3] & 0xff) + (src[base + d * 3] & 0xff);
+        }
+      }
+    }
+    for (int y = 0; y < oh; y++) {
+      int a = Math.max(2 * y - 1, 0);
+      int b = 2 * y;
+      int c = 2 * y + 1;
+      int d = Math.min(2 * y + 2, h - 1);
+      for (int i = 0; i < ow * 3; i++) {
+        int sum = rows[a * ow * 3 + i] + 3 * rows[b * ow * 3 + i] + 3 * rows[c * ow * 3 + i] + rows[d * ow * 3 + i];
+        dst[offset + y * ow * 3 + i] = (byte) ((sum + 32) >> 6);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,212 @@
+package ying.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ying.core.dataset.DatasetBatch;
+import ying.core.djl.Devices;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
+import ying.inference.vae.VideoTensors;
+import ying.trainer.vae.VaeCrops;
+import ying.trainer.vae.VaeTrainer;
+import ying.trainer.vae.VaeTrainingConfig;
+
+/**
+ * train-vae's own loop ({@link VaeTrainer#fit}) on a {@link RawClips} file instead of a dataset: for
+ * a GPU machine without Hadoop, Spark or network (bench/gpu-device/train-vae.sh). Writes the float16
+ * weights, the config, the training log and {@code run.json} (the exact settings, the step count it
+ * settled on, the device) to {@code --out}; {@link PublishVae} scores and publishes them on a machine
+ * that has the dataset.
+ *
+ * <p>With {@code --seconds}, it first times a few steps of a throwaway copy of the network on this
+ * device and then fixes the step count that fits, so the cosine schedule ends on time; run.json
+ * records that count, and {@code --steps} with it repeats the run.
+ */
+@Command(name = "train-vae-raw", mixinStandardHelpOptions = true,
+    description = "Train the causal VAE on a raw clip file (train-vae's loop without a dataset or Spark).")
+public final class TrainVaeRaw implements Callable<Integer> {
+  @Option(names = "--clips", required = true, description = "A raw clip file from ExportClips.")
+  Path clips;
+
+  @Option(names = "--out", required = true, description = "Folder for the weights, config, log and run.json.")
+  Path out;
+
+  @Option(names = "--init", description = "A folder with vae-0000.params and config.json (or a checkpoint's"
+      + " manifest.json) to start from.")
+  Path init;
+
+  @Option(names = "--channels", defaultValue = "16", description = "Base channels of a new VAE (default: ${DEFAULT-VALUE}).")
+  int channels;
+
+  @Option(names = "--levels", split = ",", description = "Channels of each level (default: 2N,4N,8N of --channels).")
+  List<Integer> levels;
+
+  @Option(names = "--res-blocks", defaultValue = "1", description = "Residual blocks per level (default: ${DEFAULT-VALUE}).")
+  int resBlocks;
+
+  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
+  Integer steps;
+
+  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
+  Integer seconds;
+
+  @Option(names = "--batch", defaultValue = "4", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--crop", defaultValue = "49x64x96", description = "FRAMESxHEIGHTxWIDTH window (default: ${DEFAULT-VALUE}).")
+  String crop;
+
+  @Option(names = "--lr", defaultValue = "0.0005", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--kl-weight", defaultValue = "0.0001", description = "KL weight per latent value (default: ${DEFAULT-VALUE}).")
+  float klWeight;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Weights, order and crops (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--val-every", defaultValue = "250", description = "Steps between val PSNR (default: ${DEFAULT-VALUE}).")
+  int valEvery;
+
+  @Option(names = "--render-seed", description = {"Train on clips rendered from the synthetic world of this seed",
+      "(RenderedClips) instead of the file's; the file still gives the val clips."})
+  Long renderSeed;
+
+  @Option(names = "--raw-share", defaultValue = "0.25", description = {"With --render-seed, the share of training clips",
+      "taken from the file's decoded clips (default: ${DEFAULT-VALUE})."})
+  double rawShare;
+
+  @Option(names = "--render-threads", defaultValue = "4", description = "Rendering threads (default: ${DEFAULT-VALUE}).")
+  int renderThreads;
+
+  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
+  int probeSteps;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Time kept back from --seconds for the last val measurement and the save. */
+  private static final double RESERVE_SECONDS = 15;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new TrainVaeRaw()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    long start = System.nanoTime();
+    if ((steps == null) == (seconds == null)) {
+      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
+    }
+    int[] window = Arrays.stream(crop.split("x")).mapToInt(Integer::parseInt).toArray();
+    RawClips data = RawClips.read(clips);
+    ObjectMapper json = new ObjectMapper();
+    String provenance = Files.exists(Path.of(clips + ".json")) ? Files.readString(Path.of(clips + ".json")) : "{}";
+    // ExportClips puts the dataset's val clips last; they track PSNR and are never trained on.
+    int valClips = json.readTree(provenance).path("val_clips").asInt(0);
+    int trainClips = data.clips.size() - valClips;
+    System.err.printf(Locale.ROOT, "train-vae-raw: %d clips of %dx%dx%d (%d for training), device %s%n",
+        data.clips.size(), data.frames, data.height, data.width, trainClips, Devices.current());
+    VaeConfig config;
+    if (init != null) {
+      Path c = Files.exists(init.resolve("config.json")) ? init.resolve("config.json") : init.resolve("manifest.json");
+      var node = json.readTree(c.toFile());
+      config = VaeConfig.fromJson(node.has("config") ? node.get("config") : node);
+    } else {
+      VaeConfig d = VaeConfig.defaults();
+      List<Integer> widths = levels == null ? List.of(2 * channels, 4 * channels, 8 * channels) : levels;
+      config = new VaeConfig(d.imageChannels(), d.latentChannels(), channels, widths,
+          d.temporalDownsample().subList(0, widths.size()), resBlocks, d.kernel(), d.groups(), d.normEps(),
+          d.logVarMin(), d.logVarMax());
+    }
+    int planned = steps != null ? steps
+        : plannedSteps(config, data, window, (seconds - (System.nanoTime() - start) / 1e9 - RESERVE_SECONDS));
+    String dataset = json.readTree(provenance).path("dataset").asText(clips.toString());
+    VaeTrainingConfig cfg = new VaeTrainingConfig(dataset, out.toString(), null, config, "vae", planned, batch,
+        window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
+    Files.createDirectories(out);
+    try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed);
+        RenderedClips rendered = renderSeed == null ? null
+            : new RenderedClips(renderSeed, data.frames, batch, renderThreads, data, trainClips, rawShare)) {
+      Random rng = new Random(seed);
+      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(trainClips, batch, rng);
+      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(trainClips, data.clips.size()), rng);
+      model.save(out);
+      VaeTrainer.writeLogCsv(out, log);
+      json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config.toJson(json));
+      ObjectNode run = json.createObjectNode();
+      run.put("main", "ying.bench.TrainVaeRaw");
+      ArrayNode a = run.putArray("args");
+      spec.commandLine().getParseResult().originalArgs().forEach(a::add);
+      run.put("steps", planned);
+      run.put("batch", batch);
+      run.put("crop", crop);
+      run.put("learning_rate", learningRate);
+      run.put("warmup", warmup);
+      run.put("kl_weight", klWeight);
+      run.put("seed", seed);
+      if (renderSeed != null) {
+        run.put("rendered_world_seed", renderSeed);
+        run.put("raw_share", rawShare);
+      }
+      run.put("init", init == null ? null : init.toString());
+      run.put("seconds", (System.nanoTime() - start) / 1e9);
+      run.put("device", Devices.current().toString());
+      run.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+      run.put("parameters", model.djlModel().getBlock().getParameters().stream()
+          .mapToLong(p -> p.getValue().getArray().size()).sum());
+      run.set("clips", json.readTree(provenance));
+      double[] last = log.get(log.size() - 1);
+      run.put("final_train_loss", last[1]);
+      run.put("final_val_psnr_db", last[7]);
+      json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("run.json").toFile(), run);
+      System.err.printf(Locale.ROOT, "train-vae-raw: %d steps, val PSNR %.2f dB, %.0f s in all; wrote %s%n", planned,
+          last[7], (System.nanoTime() - start) / 1e9, out);
+    }
+    return 0;
+  }
+
+  /** Steps of this network that fit in {@code budget} seconds, timed on a throwaway copy. */
+  private int plannedSteps(VaeConfig config, RawClips data, int[] w, double budget) {
+    Random rng = new Random(seed);
+    var batches = data.endless(data.clips.size(), batch, rng);
+    try (VaeModel probe = VaeModel.create(config, seed);
+        Trainer trainer = probe.djlModel().newTrainer(VaeTrainer.trainingConfig(Tracker.fixed(1e-5f)))) {
+      double perStep = 0;
+      for (int i = -2; i < probeSteps; i++) { // two untimed: the first steps allocate and tune kernels
+        long t0 = System.nanoTime();
+        byte[] crops = VaeCrops.cut(batches.next(), w[0], w[1], w[2], rng);
+        try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
+          NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);
+          VaeTrainer.backward(trainer, video, klWeight);
+          trainer.step();
+        }
+        if (i >= 0) {
+          perStep += (System.nanoTime() - t0) / 1e9 / probeSteps;
+        }
+      }
+      int n = (int) Math.max(1, budget / perStep);
+      System.err.printf(Locale.ROOT, "train-vae-raw: probe %.4f s/step; %d steps fit in %.0f s%n", perStep, n, budget);
+      return n;
+    }
+  }
+}

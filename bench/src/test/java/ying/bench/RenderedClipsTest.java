@@ -1,0 +1,84 @@
+package ying.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.core.dataset.DatasetBatch;
+import ying.core.io.Storage;
+import ying.core.synth.ScenePlan;
+import ying.core.synth.SyntheticWorld;
+import ying.core.synth.VideoPlan;
+import ying.core.synth.WorldOptions;
+import ying.core.video.FrameSpec;
+import ying.core.video.Frames;
+import ying.core.video.VideoReader;
+import ying.core.video.VideoWriter;
+
+class RenderedClipsTest {
+  @TempDir Path dir;
+
+  /** What the GPU trainer renders is what build-dataset decodes from synth's video, within the codec's error. */
+  @Test
+  void halvedRenderMatchesTheDecodedVideo() throws Exception {
+    VideoPlan plan = new SyntheticWorld(3, WorldOptions.defaults().withSceneSeconds(2.5, 8)).video(0);
+    Storage storage = Storage.local();
+    String uri = dir.resolve("v.mp4").toUri().toString();
+    byte[] frame = new byte[plan.width() * plan.height() * 3];
+    try (VideoWriter w = VideoWriter.create(storage, uri, plan.width(), plan.height(), plan.fps())) {
+      for (int f = 0; f < plan.totalFrames(); f++) {
+        plan.renderFrame(f, frame);
+        w.write(frame);
+      }
+      w.finish();
+    }
+    ScenePlan scene = plan.scenes().get(0);
+    Frames decoded;
+    try (VideoReader r = VideoReader.open(storage, uri)) {
+      decoded = r.read(scene.startSeconds(), scene.startSeconds() + 2, FrameSpec.of(8, 96, 64));
+    }
+    byte[] halved = new byte[96 * 64 * 3];
+    double rendered = 0;
+    double nearest = 0;
+    for (int t = 0; t < decoded.count(); t++) {
+      plan.renderFrame(scene.startFrame() + 2 * t, frame);
+      RenderedClips.halve(frame, plan.width(), plan.height(), halved, 0);
+      byte[] d = decoded.frame(t);
+      for (int y = 0; y < 64; y++) {
+        for (int x = 0; x < 96; x++) {
+          for (int c = 0; c < 3; c++) {
+            int want = d[(y * 96 + x) * 3 + c] & 0xff;
+            rendered += Math.abs((halved[(y * 96 + x) * 3 + c] & 0xff) - want);
+            nearest += Math.abs((frame[(2 * y * plan.width() + 2 * x) * 3 + c] & 0xff) - want);
+          }
+        }
+      }
+    }
+    int values = decoded.count() * 96 * 64 * 3;
+    rendered /= values;
+    nearest /= values;
+    System.out.printf("decoded vs halved render: %.2f of 255; vs every second pixel: %.2f%n", rendered, nearest);
+    assertEquals(16, decoded.count());
+    assertTrue(rendered < 3, "halved render differs from the decoded clip by " + rendered + " of 255");
+    assertTrue(rendered < nearest, "the triangle filter should beat plain decimation");
+  }
+
+  @Test
+  void batchesDependOnTheSeedAloneNotOnTheThreads() throws Exception {
+    RawClips raw = new RawClips(9, 64, 96, List.of(new byte[9 * 64 * 96 * 3], new byte[9 * 64 * 96 * 3]));
+    try (RenderedClips one = new RenderedClips(7, 9, 3, 1, raw, 2, 0.3);
+        RenderedClips four = new RenderedClips(7, 9, 3, 4, raw, 2, 0.3)) {
+      for (int i = 0; i < 5; i++) {
+        DatasetBatch a = one.next();
+        DatasetBatch b = four.next();
+        assertEquals(a.clipIds(), b.clipIds());
+        assertArrayEquals(a.pixels(), b.pixels());
+        assertEquals(9, a.frames());
+      }
+    }
+  }
+}
