@@ -45,6 +45,9 @@ public final class PublishVae implements Callable<Integer> {
   @Option(names = "--eval-clips", defaultValue = "32", description = "Clips to score (default: ${DEFAULT-VALUE}).")
   int evalClips;
 
+  @Option(names = "--machine", description = "What the run's device was, for the manifest (e.g. the GPU's name).")
+  String machine;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -71,8 +74,8 @@ public final class PublishVae implements Callable<Integer> {
         run.path("warmup").asInt(), (float) run.path("kl_weight").asDouble(), run.path("seed").asLong(), evalClips,
         10, 250, command);
     Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("trained_on", run.path("device").asText() + ", " + run.path("engine").asText()
-        + " (bench/gpu-device/train-vae.sh)");
+    facts.put("trained_on", run.path("device").asText() + (machine == null ? "" : " of " + machine) + ", "
+        + run.path("engine").asText() + " (bench/gpu-device/train-vae.sh)");
     facts.put("training_seconds", Math.round(run.path("seconds").asDouble()));
     facts.put("raw_clips", json.convertValue(run.path("clips"), Map.class));
     if (run.has("rendered_world_seed")) {

@@ -1,0 +1,79 @@
+package ying.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
+import ying.trainer.vae.VaeTrainer;
+
+class TrainVaeRawTest {
+  @TempDir Path dir;
+
+  private Path clips(int count, int frames, int height, int width, int valClips) throws IOException {
+    Random rng = new Random(1);
+    List<byte[]> clips = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] c = new byte[frames * height * width * 3];
+      rng.nextBytes(c);
+      clips.add(c);
+    }
+    Path file = dir.resolve("clips.raw");
+    new RawClips(frames, height, width, clips).write(file);
+    Files.writeString(Path.of(file + ".json"), "{\"dataset\": \"file:/somewhere/ds\", \"train_clips\": "
+        + (count - valClips) + ", \"val_clips\": " + valClips + "}");
+    return file;
+  }
+
+  @Test
+  void rawClipsRoundTripAndRefuseATruncatedFile() throws Exception {
+    Path file = clips(3, 5, 8, 8, 0);
+    RawClips back = RawClips.read(file);
+    assertEquals(3, back.clips.size());
+    assertEquals(5, back.frames);
+    RawClips again = RawClips.read(file);
+    assertArrayEquals(back.clips.get(2), again.clips.get(2));
+    byte[] all = Files.readAllBytes(file);
+    Path cut = dir.resolve("cut.raw");
+    Files.write(cut, java.util.Arrays.copyOf(all, all.length - 10));
+    IOException e = assertThrows(IOException.class, () -> RawClips.read(cut));
+    assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    Files.writeString(cut, "not clips at all");
+    assertThrows(IOException.class, () -> RawClips.read(cut));
+  }
+
+  @Test
+  void trainsWritesWhatPublishVaeReadsAndLearns() throws Exception {
+    Path file = clips(4, 9, 16, 16, 1);
+    Path out = dir.resolve("run");
+    int rc = new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out", out.toString(),
+        "--channels", "8", "--steps", "30", "--batch", "2", "--crop", "9x16x16", "--lr", "0.003", "--warmup", "2",
+        "--val-every", "10");
+    assertEquals(0, rc);
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals(30, run.path("steps").asInt());
+    assertEquals("file:/somewhere/ds", run.path("clips").path("dataset").asText());
+    List<double[]> log = VaeTrainer.readLog(out.resolve("training_log.csv"));
+    assertEquals(30, (int) log.get(log.size() - 1)[0]);
+    assertTrue(log.get(log.size() - 1)[2] < log.get(0)[2], "L1 should fall on 3 clips: " + log.get(0)[2] + " -> "
+        + log.get(log.size() - 1)[2]);
+    VaeConfig config = VaeConfig.fromJson(new ObjectMapper().readTree(out.resolve("config.json").toFile()));
+    assertEquals(8, config.baseChannels());
+    try (VaeModel m = VaeModel.load(out, config)) {
+      assertEquals(config, m.config());
+    }
+  }
+}
