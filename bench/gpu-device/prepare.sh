@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Makes the payload .gpu/ (git-ignored) for bench/gpu-device/run.sh: a small JRE (jlink), GpuCheck's
-# classes with only the jars it loads (Spark's TaskContext and the Scala classes behind it cut out of
+# Makes the payload .gpu/ (git-ignored) for bench/gpu-device/run.sh and train.sh: a small JRE (jlink),
+# the bench's classes with only the jars GpuCheck and the raw-clip trainers load (Spark's TaskContext and the Scala classes behind it cut out of
 # their jars), and DJL 0.33's JNI sources with its generated header, to be compiled there.
 #   bench/gpu-device/prepare.sh DJL_GIT_DIR     (a clone of github.com/deepjavalibrary/djl, tag v0.33.0)
-#   CLIPS=clips.raw INIT=models/vae/3 bench/gpu-device/prepare.sh DJL_GIT_DIR   (also train-vae.sh's data)
+#   CLIPS=clips.raw INIT=models/vae/3 bench/gpu-device/prepare.sh DJL_GIT_DIR   (also train.sh's data)
 # The device tool carries at most 64 MiB with the working tree: mind du -sh .gpu.
 set -euo pipefail
 djl="$(cd "$1" && pwd)"
@@ -43,12 +43,15 @@ git -C "$djl" show v0.33.0:engines/pytorch/pytorch-engine/src/main/java/ai/djl/p
 javac -cp "$(ls .gpu/lib/api-*.jar):$(ls .gpu/lib/pytorch-engine-*.jar)" -h .gpu/jni/include -d "$src/classes" \
   "$src/ai/djl/pytorch/jni/PyTorchLibrary.java" && rm -rf "$src"
 cp "$jdk/include/jni.h" "$jdk/include/linux/jni_md.h" .gpu/jni/jdk/
-# Training data for train-vae.sh (optional): a raw clip file from ying.bench.ExportClips, and a
-# checkpoint folder to start from.
-if [ -n "${CLIPS:-}" ]; then
-  xz -T0 -9 -c "$CLIPS" > .gpu/clips.raw.xz && cp "$CLIPS.json" .gpu/clips.raw.json
-fi
-if [ -n "${INIT:-}" ]; then
-  mkdir -p .gpu/init && cp "$INIT"/vae-0000.params "$INIT"/manifest.json .gpu/init/
-fi
+# Training data for train.sh (optional): raw clip files from ying.bench.ExportClips (each becomes
+# /tmp/clips/NAME on the GPU machine), and checkpoint folders to start from (each becomes
+# .gpu/init/MODEL-VERSION).
+for f in ${CLIPS:-}; do
+  mkdir -p .gpu/clips && xz -T0 -9 -c "$f" > ".gpu/clips/$(basename "$f").xz" && cp "$f.json" .gpu/clips/
+done
+for d in ${INIT:-}; do
+  n="$(basename "$(dirname "$d")")-$(basename "$d")"
+  mkdir -p ".gpu/init/$n" && cp "$d"/*.params "$d"/manifest.json ".gpu/init/$n/"
+  if [ -f "$d/tokenizer.json" ]; then cp "$d/tokenizer.json" ".gpu/init/$n/"; fi
+done
 du -sh .gpu

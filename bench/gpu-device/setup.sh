@@ -1,4 +1,4 @@
-# Sourced by run.sh and train-vae.sh on the GPU machine: unpacks the JRE, builds DJL 0.33's JNI
+# Sourced by run.sh and train.sh on the GPU machine: unpacks the JRE, builds DJL 0.33's JNI
 # against that machine's own libtorch and exports what DJL needs to load it. Sets G, O, JAVA, CP and
 # stamp(); output goes to $O/log.txt as well.
 G="$PWD/.gpu"

@@ -22,7 +22,7 @@ import ying.trainer.Publishing;
  * exactly what it learned from.
  */
 @Command(name = "export-clips", mixinStandardHelpOptions = true,
-    description = "Write one bucket of a dataset as raw uint8 clips, train clips then val (for bench/gpu-device/train-vae.sh).")
+    description = "Write one bucket of a dataset as raw uint8 clips, train clips then val (for bench/gpu-device/train.sh).")
 public final class ExportClips implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "A dataset from build-dataset.")
   String data;
@@ -48,16 +48,17 @@ public final class ExportClips implements Callable<Integer> {
     Storage storage = Storage.local();
     String uri = Storage.normalise(data);
     List<byte[]> clips = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
     int[] shape = new int[3];
-    int train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, shape);
-    int val = take(storage, uri, DatasetLayout.VAL, valClips, clips, shape);
+    int train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, captions, shape);
+    int val = take(storage, uri, DatasetLayout.VAL, valClips, clips, captions, shape);
     if (clips.isEmpty()) {
       throw new IllegalArgumentException(uri + " has no clips in bucket " + bucket);
     }
     int frames = shape[0];
     int height = shape[1];
     int width = shape[2];
-    new RawClips(frames, height, width, clips).write(out);
+    new RawClips(frames, height, width, clips, captions).write(out);
     ObjectMapper json = new ObjectMapper();
     ObjectNode p = json.createObjectNode();
     p.put("dataset", uri);
@@ -73,7 +74,8 @@ public final class ExportClips implements Callable<Integer> {
   }
 
   /** Appends up to {@code max} clips of {@code split} in file order; returns how many. */
-  private int take(Storage storage, String uri, String split, int max, List<byte[]> clips, int[] shape) {
+  private int take(Storage storage, String uri, String split, int max, List<byte[]> clips, List<String> captions,
+      int[] shape) {
     int n = 0;
     for (DatasetBatch b : new ShardReader(storage, uri, split, bucket, 1, -1, 1)) {
       if (n >= max) {
@@ -83,6 +85,7 @@ public final class ExportClips implements Callable<Integer> {
       shape[1] = b.height();
       shape[2] = b.width();
       clips.add(b.pixels());
+      captions.add(b.captions().get(0));
       n++;
     }
     return n;

@@ -3,9 +3,6 @@ package ying.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -64,27 +61,14 @@ public final class PublishVae implements Callable<Integer> {
           + ": name that checkpoint with --parent");
     }
     String dataset = Storage.normalise(data != null ? data : run.path("clips").path("dataset").asText());
-    List<String> args = new ArrayList<>();
-    run.path("args").forEach(a -> args.add(a.asText()));
-    String command = "java ying.bench.TrainVaeRaw " + String.join(" ", args);
     String[] crop = run.path("crop").asText().split("x");
     VaeTrainingConfig cfg = new VaeTrainingConfig(dataset, registry == null ? Registry.defaultRoot() : registry,
         null, config, name, run.path("steps").asInt(), run.path("batch").asInt(), Integer.parseInt(crop[0]),
         Integer.parseInt(crop[1]), Integer.parseInt(crop[2]), (float) run.path("learning_rate").asDouble(),
         run.path("warmup").asInt(), (float) run.path("kl_weight").asDouble(), run.path("seed").asLong(), evalClips,
-        10, 250, command);
-    Map<String, Object> facts = new LinkedHashMap<>();
-    facts.put("trained_on", run.path("device").asText() + (machine == null ? "" : " of " + machine) + ", "
-        + run.path("engine").asText() + " (bench/gpu-device/train-vae.sh)");
-    facts.put("training_seconds", Math.round(run.path("seconds").asDouble()));
-    facts.put("raw_clips", json.convertValue(run.path("clips"), Map.class));
-    if (run.has("rendered_world_seed")) {
-      // Most training clips were rendered (RenderedClips), not decoded from the dataset.
-      facts.put("rendered_world_seed", run.path("rendered_world_seed").asLong());
-      facts.put("raw_share", run.path("raw_share").asDouble());
-    }
-    facts.put("published_by", "java ying.bench.PublishVae "
-        + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        10, 250, RawRun.command(run));
+    Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishVae.class,
+        spec.commandLine().getParseResult().originalArgs());
     Storage storage = Storage.local();
     try (VaeModel model = VaeModel.load(weights, config)) {
       String split = Batches.evalSplit(storage, dataset);

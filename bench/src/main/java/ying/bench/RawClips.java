@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,21 +19,26 @@ import ying.core.dataset.DatasetBatch;
  * Same-shaped clips as raw uint8 {@code [T, H, W, 3]} bytes behind a short header: training data for
  * a GPU machine that has no Hadoop, Spark or network (bench/gpu-device), exported from a built
  * dataset by {@link ExportClips}. Header: the magic string, then clip count, frames, height and
- * width as big-endian ints.
+ * width as big-endian ints; then per clip its bytes and its caption (an int length and UTF-8 bytes).
  */
 final class RawClips {
-  static final String MAGIC = "YINGCLIPS1";
+  static final String MAGIC = "YINGCLIPS2";
 
   final int frames;
   final int height;
   final int width;
   final List<byte[]> clips;
+  final List<String> captions;
 
-  RawClips(int frames, int height, int width, List<byte[]> clips) {
+  RawClips(int frames, int height, int width, List<byte[]> clips, List<String> captions) {
     this.frames = frames;
     this.height = height;
     this.width = width;
     this.clips = List.copyOf(clips);
+    this.captions = List.copyOf(captions);
+    if (captions.size() != clips.size()) {
+      throw new IllegalArgumentException(clips.size() + " clips but " + captions.size() + " captions");
+    }
     for (byte[] c : clips) {
       if (c.length != clipBytes()) {
         throw new IllegalArgumentException("clip of " + c.length + " bytes, not " + clipBytes());
@@ -51,8 +57,11 @@ final class RawClips {
       out.writeInt(frames);
       out.writeInt(height);
       out.writeInt(width);
-      for (byte[] c : clips) {
-        out.write(c);
+      for (int i = 0; i < clips.size(); i++) {
+        out.write(clips.get(i));
+        byte[] caption = captions.get(i).getBytes(StandardCharsets.UTF_8);
+        out.writeInt(caption.length);
+        out.write(caption);
       }
     }
   }
@@ -61,7 +70,7 @@ final class RawClips {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
       byte[] magic = new byte[MAGIC.length()];
       in.readFully(magic);
-      if (!MAGIC.equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
+      if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
         throw new IOException(file + " is not a raw clip file (no " + MAGIC + " header)");
       }
       int count = in.readInt();
@@ -73,10 +82,18 @@ final class RawClips {
         throw new IOException(file + ": bad header " + count + " clips of " + frames + "x" + height + "x" + width);
       }
       List<byte[]> clips = new ArrayList<>(count);
+      List<String> captions = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {
         byte[] c = new byte[frames * height * width * 3];
         try {
           in.readFully(c);
+          int length = in.readInt();
+          if (length < 0 || length > 1 << 16) {
+            throw new IOException(file + ": clip " + i + " has a caption of " + length + " bytes");
+          }
+          byte[] caption = new byte[length];
+          in.readFully(caption);
+          captions.add(new String(caption, StandardCharsets.UTF_8));
         } catch (java.io.EOFException e) {
           throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
         }
@@ -85,7 +102,7 @@ final class RawClips {
       if (in.read() != -1) {
         throw new IOException(file + " has bytes after its " + count + " clips");
       }
-      return new RawClips(frames, height, width, clips);
+      return new RawClips(frames, height, width, clips, captions);
     }
   }
 
@@ -93,7 +110,7 @@ final class RawClips {
   List<DatasetBatch> singles(int from, int to) {
     List<DatasetBatch> out = new ArrayList<>();
     for (int i = from; i < to; i++) {
-      out.add(new DatasetBatch(List.of("clip-" + i), List.of(""), frames, height, width, clips.get(i)));
+      out.add(new DatasetBatch(List.of("clip-" + i), List.of(captions.get(i)), frames, height, width, clips.get(i)));
     }
     return out;
   }
@@ -119,6 +136,7 @@ final class RawClips {
       public DatasetBatch next() {
         byte[] pixels = new byte[batch * clipBytes()];
         List<String> ids = new ArrayList<>(batch);
+        List<String> texts = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
           if (next >= count) {
             order.clear();
@@ -131,8 +149,9 @@ final class RawClips {
           int clip = order.get(next++);
           System.arraycopy(clips.get(clip), 0, pixels, b * clipBytes(), clipBytes());
           ids.add("clip-" + clip);
+          texts.add(captions.get(clip));
         }
-        return new DatasetBatch(ids, Collections.nCopies(batch, ""), frames, height, width, pixels);
+        return new DatasetBatch(ids, texts, frames, height, width, pixels);
       }
     };
   }

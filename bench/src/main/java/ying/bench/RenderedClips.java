@@ -2,7 +2,6 @@ package ying.bench;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -93,21 +92,25 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     int clipBytes = frames * 64 * 96 * 3;
     byte[] pixels = new byte[batch * clipBytes];
     List<String> ids = new ArrayList<>(batch);
+    List<String> captions = new ArrayList<>(batch);
     for (int j = 0; j < batch; j++) {
       SplittableRandom rng = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + k * batch + j);
       if (rawCount > 0 && rng.nextDouble() < rawShare) {
         int c = rng.nextInt(rawCount);
         System.arraycopy(raw.clips.get(c), 0, pixels, j * clipBytes, clipBytes);
         ids.add("raw-" + c);
+        captions.add(raw.captions.get(c));
       } else {
-        ids.add(renderClip(rng, pixels, j * clipBytes));
+        ScenePlan scene = renderClip(rng, pixels, j * clipBytes);
+        ids.add("scene-" + scene.index());
+        captions.add(scene.caption());
       }
     }
-    return new DatasetBatch(ids, Collections.nCopies(batch, ""), frames, 64, 96, pixels);
+    return new DatasetBatch(ids, captions, frames, 64, 96, pixels);
   }
 
-  /** One window of a scene long enough for it, from a random video of the world. */
-  private String renderClip(SplittableRandom rng, byte[] out, int offset) {
+  /** Renders one window of a scene long enough for it, from a random video of the world; returns the scene. */
+  private ScenePlan renderClip(SplittableRandom rng, byte[] out, int offset) {
     int span = (frames - 1) * 2 + 1; // source frames the window covers
     while (true) {
       int v = rng.nextInt(1 << 30);
@@ -123,7 +126,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
         plan.renderFrame(start + 2 * t, full);
         halve(full, plan.width(), plan.height(), out, offset + t * 96 * 64 * 3);
       }
-      return "video-" + v + "-scene-" + s.index() + "-frame-" + start;
+      return s;
     }
   }
 

@@ -1,12 +1,9 @@
 package ying.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.Trainer;
 import ai.djl.training.tracker.Tracker;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.dataset.DatasetBatch;
-import ying.core.djl.Devices;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
 import ying.inference.vae.VideoTensors;
@@ -30,7 +26,7 @@ import ying.trainer.vae.VaeTrainingConfig;
 
 /**
  * train-vae's own loop ({@link VaeTrainer#fit}) on a {@link RawClips} file instead of a dataset: for
- * a GPU machine without Hadoop, Spark or network (bench/gpu-device/train-vae.sh). Writes the float16
+ * a GPU machine without Hadoop, Spark or network (bench/gpu-device/train.sh). Writes the float16
  * weights, the config, the training log and {@code run.json} (the exact settings, the step count it
  * settled on, the device) to {@code --out}; {@link PublishVae} scores and publishes them on a machine
  * that has the dataset.
@@ -104,32 +100,22 @@ public final class TrainVaeRaw implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Time kept back from --seconds for the last val measurement and the save. */
-  private static final double RESERVE_SECONDS = 15;
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainVaeRaw()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
-    long start = System.nanoTime();
     if ((steps == null) == (seconds == null)) {
       throw new IllegalArgumentException("give exactly one of --steps and --seconds");
     }
+    RawRun raw = new RawRun(clips);
+    RawClips data = raw.data;
     int[] window = Arrays.stream(crop.split("x")).mapToInt(Integer::parseInt).toArray();
-    RawClips data = RawClips.read(clips);
-    ObjectMapper json = new ObjectMapper();
-    String provenance = Files.exists(Path.of(clips + ".json")) ? Files.readString(Path.of(clips + ".json")) : "{}";
-    // ExportClips puts the dataset's val clips last; they track PSNR and are never trained on.
-    int valClips = json.readTree(provenance).path("val_clips").asInt(0);
-    int trainClips = data.clips.size() - valClips;
-    System.err.printf(Locale.ROOT, "train-vae-raw: %d clips of %dx%dx%d (%d for training), device %s%n",
-        data.clips.size(), data.frames, data.height, data.width, trainClips, Devices.current());
     VaeConfig config;
     if (init != null) {
       Path c = Files.exists(init.resolve("config.json")) ? init.resolve("config.json") : init.resolve("manifest.json");
-      var node = json.readTree(c.toFile());
+      var node = RawRun.JSON.readTree(c.toFile());
       config = VaeConfig.fromJson(node.has("config") ? node.get("config") : node);
     } else {
       VaeConfig d = VaeConfig.defaults();
@@ -138,26 +124,21 @@ public final class TrainVaeRaw implements Callable<Integer> {
           d.temporalDownsample().subList(0, widths.size()), resBlocks, d.kernel(), d.groups(), d.normEps(),
           d.logVarMin(), d.logVarMax());
     }
-    int planned = steps != null ? steps
-        : plannedSteps(config, data, window, (seconds - (System.nanoTime() - start) / 1e9 - RESERVE_SECONDS));
-    String dataset = json.readTree(provenance).path("dataset").asText(clips.toString());
-    VaeTrainingConfig cfg = new VaeTrainingConfig(dataset, out.toString(), null, config, "vae", planned, batch,
-        window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
+    int planned = steps != null ? steps : probe(raw, config, window);
+    VaeTrainingConfig cfg = new VaeTrainingConfig(raw.dataset(clips), out.toString(), null, config, "vae", planned,
+        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
     Files.createDirectories(out);
     try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed);
         RenderedClips rendered = renderSeed == null ? null
-            : new RenderedClips(renderSeed, data.frames, batch, renderThreads, data, trainClips, rawShare)) {
+            : new RenderedClips(renderSeed, data.frames, batch, renderThreads, data, raw.trainClips, rawShare)) {
       Random rng = new Random(seed);
-      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(trainClips, batch, rng);
-      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(trainClips, data.clips.size()), rng);
+      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(raw.trainClips, batch, rng);
+      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(raw.trainClips, data.clips.size()), rng);
       model.save(out);
       VaeTrainer.writeLogCsv(out, log);
-      json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config.toJson(json));
-      ObjectNode run = json.createObjectNode();
-      run.put("main", "ying.bench.TrainVaeRaw");
-      ArrayNode a = run.putArray("args");
-      spec.commandLine().getParseResult().originalArgs().forEach(a::add);
-      run.put("steps", planned);
+      RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
+          config.toJson(RawRun.JSON));
+      ObjectNode run = raw.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
       run.put("batch", batch);
       run.put("crop", crop);
       run.put("learning_rate", learningRate);
@@ -169,44 +150,32 @@ public final class TrainVaeRaw implements Callable<Integer> {
         run.put("raw_share", rawShare);
       }
       run.put("init", init == null ? null : init.toString());
-      run.put("seconds", (System.nanoTime() - start) / 1e9);
-      run.put("device", Devices.current().toString());
-      run.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
       run.put("parameters", model.djlModel().getBlock().getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum());
-      run.set("clips", json.readTree(provenance));
       double[] last = log.get(log.size() - 1);
       run.put("final_train_loss", last[1]);
       run.put("final_val_psnr_db", last[7]);
-      json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("run.json").toFile(), run);
+      raw.writeRunJson(out, run);
       System.err.printf(Locale.ROOT, "train-vae-raw: %d steps, val PSNR %.2f dB, %.0f s in all; wrote %s%n", planned,
-          last[7], (System.nanoTime() - start) / 1e9, out);
+          last[7], raw.elapsed(), out);
     }
     return 0;
   }
 
-  /** Steps of this network that fit in {@code budget} seconds, timed on a throwaway copy. */
-  private int plannedSteps(VaeConfig config, RawClips data, int[] w, double budget) {
+  /** Times steps of a throwaway copy of this network on this device for --seconds. */
+  private int probe(RawRun raw, VaeConfig config, int[] w) {
     Random rng = new Random(seed);
-    var batches = data.endless(data.clips.size(), batch, rng);
+    var batches = raw.data.endless(raw.data.clips.size(), batch, rng);
     try (VaeModel probe = VaeModel.create(config, seed);
         Trainer trainer = probe.djlModel().newTrainer(VaeTrainer.trainingConfig(Tracker.fixed(1e-5f)))) {
-      double perStep = 0;
-      for (int i = -2; i < probeSteps; i++) { // two untimed: the first steps allocate and tune kernels
-        long t0 = System.nanoTime();
+      return raw.plannedSteps(seconds, probeSteps, () -> {
         byte[] crops = VaeCrops.cut(batches.next(), w[0], w[1], w[2], rng);
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);
           VaeTrainer.backward(trainer, video, klWeight);
           trainer.step();
         }
-        if (i >= 0) {
-          perStep += (System.nanoTime() - t0) / 1e9 / probeSteps;
-        }
-      }
-      int n = (int) Math.max(1, budget / perStep);
-      System.err.printf(Locale.ROOT, "train-vae-raw: probe %.4f s/step; %d steps fit in %.0f s%n", perStep, n, budget);
-      return n;
+      });
     }
   }
 }

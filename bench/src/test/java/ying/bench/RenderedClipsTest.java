@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.core.dataset.DatasetBatch;
 import ying.core.io.Storage;
+import ying.core.synth.CaptionGrammar;
 import ying.core.synth.ScenePlan;
 import ying.core.synth.SyntheticWorld;
 import ying.core.synth.VideoPlan;
@@ -69,16 +70,27 @@ class RenderedClipsTest {
 
   @Test
   void batchesDependOnTheSeedAloneNotOnTheThreads() throws Exception {
-    RawClips raw = new RawClips(9, 64, 96, List.of(new byte[9 * 64 * 96 * 3], new byte[9 * 64 * 96 * 3]));
+    RawClips raw = new RawClips(9, 64, 96, List.of(new byte[9 * 64 * 96 * 3], new byte[9 * 64 * 96 * 3]),
+        List.of("a", "b"));
+    int rendered = 0;
     try (RenderedClips one = new RenderedClips(7, 9, 3, 1, raw, 2, 0.3);
         RenderedClips four = new RenderedClips(7, 9, 3, 4, raw, 2, 0.3)) {
       for (int i = 0; i < 5; i++) {
         DatasetBatch a = one.next();
         DatasetBatch b = four.next();
         assertEquals(a.clipIds(), b.clipIds());
+        assertEquals(a.captions(), b.captions());
         assertArrayEquals(a.pixels(), b.pixels());
         assertEquals(9, a.frames());
+        for (int j = 0; j < a.size(); j++) {
+          boolean fromFile = a.clipIds().get(j).startsWith("raw-");
+          // A rendered clip carries its scene's caption in the world's grammar; a raw one the file's.
+          assertTrue(fromFile ? List.of("a", "b").contains(a.captions().get(j))
+              : CaptionGrammar.parse(a.captions().get(j)).isPresent(), a.captions().get(j));
+          rendered += fromFile ? 0 : 1;
+        }
       }
     }
+    assertTrue(rendered > 5 && rendered < 15, rendered + " of 15 clips rendered at a raw share of 0.3");
   }
 }

@@ -32,7 +32,7 @@ class TrainVaeRawTest {
       clips.add(c);
     }
     Path file = dir.resolve("clips.raw");
-    new RawClips(frames, height, width, clips).write(file);
+    new RawClips(frames, height, width, clips, java.util.Collections.nCopies(count, "A red circle.")).write(file);
     Files.writeString(Path.of(file + ".json"), "{\"dataset\": \"file:/somewhere/ds\", \"train_clips\": "
         + (count - valClips) + ", \"val_clips\": " + valClips + "}");
     return file;
@@ -46,6 +46,7 @@ class TrainVaeRawTest {
     assertEquals(5, back.frames);
     RawClips again = RawClips.read(file);
     assertArrayEquals(back.clips.get(2), again.clips.get(2));
+    assertEquals("A red circle.", again.captions.get(2));
     byte[] all = Files.readAllBytes(file);
     Path cut = dir.resolve("cut.raw");
     Files.write(cut, java.util.Arrays.copyOf(all, all.length - 10));

@@ -51,6 +51,29 @@ public final class Publishing {
             List.of(log.stream().mapToDouble(r -> r[2]).toArray()))), 2));
   }
 
+  /** Reads back the rows of a {@code training_log.csv} that {@link #writeLossLog} wrote. */
+  public static List<double[]> readLossLog(Path csv) throws IOException {
+    return readLog(csv, LOSS_LOG_HEADER);
+  }
+
+  /** The numeric rows of a training log CSV whose first line is {@code header} (empty cells as NaN). */
+  public static List<double[]> readLog(Path csv, String header) throws IOException {
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.isEmpty() || !lines.get(0).equals(header)) {
+      throw new IOException(csv + " is not a training log with the columns " + header);
+    }
+    List<double[]> rows = new java.util.ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      double[] r = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
+      }
+      rows.add(r);
+    }
+    return rows;
+  }
+
   /** The manifest fields every run records beside its metrics: how to make it again. */
   public static Map<String, Object> runFacts(String command, long seed, int steps, int batch, float learningRate) {
     Map<String, Object> extra = new LinkedHashMap<>();

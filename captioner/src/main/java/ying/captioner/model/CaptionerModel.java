@@ -53,7 +53,8 @@ public final class CaptionerModel implements Captioner {
     return load(checkpoint.dir(), config, tokenizer);
   }
 
-  static CaptionerModel load(Path dir, CaptionerConfig config, Tokenizer tokenizer) throws IOException {
+  /** Loads float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */
+  public static CaptionerModel load(Path dir, CaptionerConfig config, Tokenizer tokenizer) throws IOException {
     CaptionerModel m = create(config, tokenizer);
     try {
       // Checkpoints store float16 (captioner@1 stored float32); the network computes in float32.

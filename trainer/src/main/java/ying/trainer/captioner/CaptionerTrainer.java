@@ -62,11 +62,10 @@ public final class CaptionerTrainer {
 
   public static Result train(CaptionerTrainingConfig cfg, List<String> trainCaptions, Storage storage)
       throws IOException {
-    Registry registry = new Registry(storage, cfg.registry());
     String parent = null;
     CaptionerModel model;
     if (cfg.init() != null) {
-      try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
+      try (Checkpoint init = new Registry(storage, cfg.registry()).load(ModelRef.parse(cfg.init()))) {
         model = CaptionerModel.load(init);
         parent = init.ref().toString();
       }
@@ -78,55 +77,66 @@ public final class CaptionerTrainer {
     }
     try (model) {
       Fit fit = fit(model, cfg, storage);
-      List<double[]> log = fit.log();
-      // The checkpoint stores float16; the metrics describe exactly what is published.
-      model.roundToStoredPrecision();
-      Map<String, Object> metrics = new LinkedHashMap<>(evaluate(model, cfg, storage).toMap());
-      double[] last = log.get(log.size() - 1);
-      metrics.put("final_train_loss", Math.round(last[1] * 10000) / 10000.0);
-      metrics.put("published_step", fit.publishedStep());
-      return new Result(publish(model, cfg, registry, parent, log, metrics, storage), metrics);
+      return evaluateAndPublish(model, cfg, storage, parent, fit, Map.of());
     }
   }
 
+  /**
+   * Rounds {@code model} to the stored precision, captions the val clips of {@code cfg.data()} and
+   * publishes it with the run's log and {@code moreFacts} in its manifest: the tail of {@link #train},
+   * and of a run trained elsewhere (on a GPU machine without Spark) that is published here.
+   */
+  public static Result evaluateAndPublish(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage,
+      String parent, Fit fit, Map<String, Object> moreFacts) throws IOException {
+    List<double[]> log = fit.log();
+    // The checkpoint stores float16; the metrics describe exactly what is published.
+    model.roundToStoredPrecision();
+    Map<String, Object> metrics = new LinkedHashMap<>(evaluate(model, cfg, storage).toMap());
+    double[] last = log.get(log.size() - 1);
+    metrics.put("final_train_loss", Math.round(last[1] * 10000) / 10000.0);
+    metrics.put("published_step", fit.publishedStep());
+    Registry registry = new Registry(storage, cfg.registry());
+    return new Result(publish(model, cfg, registry, parent, log, metrics, storage, moreFacts), metrics);
+  }
+
   /** A run's log and the step whose weights it ended with (the lowest val loss, or the last step without val clips). */
-  record Fit(List<double[]> log, int publishedStep) {}
+  public record Fit(List<double[]> log, int publishedStep) {}
 
   /**
    * Teacher-forced training; the log rows are {@code [step, loss, learning rate, seconds, val loss]}
    * (val loss NaN on rows where it was not measured).
    */
   static Fit fit(CaptionerModel model, CaptionerTrainingConfig cfg, Storage storage) {
+    Random rng = new Random(cfg.seed());
+    Iterator<DatasetBatch> batches = Batches.endless(() ->
+        new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
+            .iterator());
+    return fit(model, cfg, batches, valBatches(cfg, storage, model.config()), rng);
+  }
+
+  /**
+   * The training loop over {@code batches} ({@code rng} samples and jitters frames and mirrors),
+   * tracking the teacher-forced loss on {@code val}; log rows as above.
+   */
+  public static Fit fit(CaptionerModel model, CaptionerTrainingConfig cfg, Iterator<DatasetBatch> batches,
+      List<DatasetBatch> val, Random rng) {
     CaptionerConfig c = model.config();
     Tracker schedule = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
-    DefaultTrainingConfig tc = new DefaultTrainingConfig(new MaskedTokenLoss())
-        .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(1f).build());
+    DefaultTrainingConfig tc = trainingConfig(schedule);
     MaskedTokenLoss loss = new MaskedTokenLoss();
-    Random rng = new Random(cfg.seed());
     List<double[]> log = new ArrayList<>();
     Progress progress = new Progress("train-captioner", "steps", cfg.steps());
     long t0 = System.nanoTime();
     double smoothed = Double.NaN;
     Gradients.Guard guard = new Gradients.Guard("train-captioner", cfg.steps(), cfg.learningRate());
     int kept;
-    List<DatasetBatch> val = valBatches(cfg, storage, c);
     try (Trainer trainer = model.djlModel().newTrainer(tc);
         BestWeights best = new BestWeights(model.djlModel().getBlock(), model.djlModel().getNDManager())) {
-      Iterator<DatasetBatch> batches = Batches.endless(() ->
-          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 512)
-              .iterator());
       for (int step = 1; step <= cfg.steps(); step++) {
         DatasetBatch batch = batches.next();
         requireSize(batch, c);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-          NDList inputs = inputs(scope, batch, model, rng, cfg.mirror());
-          float value;
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDList logits = trainer.forward(new NDList(inputs.get(0), inputs.get(1)));
-            NDArray l = loss.evaluate(new NDList(inputs.get(2), inputs.get(3)), logits);
-            gc.backward(l);
-            value = l.getFloat();
-          }
+          float value = backward(trainer, model, batch, rng, cfg.mirror(), scope);
           if (!guard.admit(model.djlModel().getBlock(), value, step)) {
             continue;
           }
@@ -161,6 +171,28 @@ public final class CaptionerTrainer {
     System.err.printf(Locale.ROOT, "train-captioner: %d steps in %.0f s, smoothed loss %.4f, %d non-finite steps"
         + " skipped%n", cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, guard.dropped());
     return new Fit(log, kept);
+  }
+
+  /** Adam on {@code learningRate}'s schedule, each gradient value clipped to [-1, 1], as every run of this trainer. */
+  public static DefaultTrainingConfig trainingConfig(Tracker learningRate) {
+    return new DefaultTrainingConfig(new MaskedTokenLoss())
+        .optOptimizer(Optimizer.adam().optLearningRateTracker(learningRate).optClipGrad(1f).build());
+  }
+
+  /**
+   * Forward and backward pass of one teacher-forced batch ({@code rng} jitters the sampled frames and,
+   * with {@code mirror}, mirrors half the clips): the gradients are left in the trainer's parameters
+   * for {@code trainer.step()}. Returns the loss.
+   */
+  public static float backward(Trainer trainer, CaptionerModel model, DatasetBatch batch, Random rng, boolean mirror,
+      NDManager scope) {
+    NDList inputs = inputs(scope, batch, model, rng, mirror);
+    try (GradientCollector gc = trainer.newGradientCollector()) {
+      NDList logits = trainer.forward(new NDList(inputs.get(0), inputs.get(1)));
+      NDArray l = new MaskedTokenLoss().evaluate(new NDList(inputs.get(2), inputs.get(3)), logits);
+      gc.backward(l);
+      return l.getFloat();
+    }
   }
 
   /** A fixed handful of val clips whose teacher-forced loss is tracked during training, to see overfitting. */
@@ -275,13 +307,15 @@ public final class CaptionerTrainer {
   }
 
   private static ModelRef publish(CaptionerModel model, CaptionerTrainingConfig cfg, Registry registry, String parent,
-      List<double[]> log, Map<String, Object> metrics, Storage storage) throws IOException {
+      List<double[]> log, Map<String, Object> metrics, Storage storage, Map<String, Object> moreFacts)
+      throws IOException {
     return Publishing.staged("ying-captioner-", dir -> {
       model.save(dir);
       Publishing.writeLossLog(dir, log, "Loss");
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mirror", cfg.mirror());
+      extra.putAll(moreFacts);
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-captioner: published " + ref + " to " + registry.root());

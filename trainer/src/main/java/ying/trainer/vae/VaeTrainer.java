@@ -269,19 +269,6 @@ public final class VaeTrainer {
 
   /** Reads back the rows of a {@code training_log.csv} that {@link #writeLog} wrote. */
   public static List<double[]> readLog(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    if (lines.isEmpty() || !lines.get(0).equals(LOG_HEADER)) {
-      throw new IOException(csv + " is not a train-vae log (header " + LOG_HEADER + ")");
-    }
-    List<double[]> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(",", -1);
-      double[] r = new double[f.length];
-      for (int i = 0; i < f.length; i++) {
-        r[i] = f[i].isEmpty() ? Double.NaN : Double.parseDouble(f[i]);
-      }
-      rows.add(r);
-    }
-    return rows;
+    return Publishing.readLog(csv, LOG_HEADER);
   }
 }

@@ -1,0 +1,115 @@
+package ying.bench;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import ying.core.djl.Devices;
+
+/**
+ * What the trainers that run on a raw clip file ({@link TrainVaeRaw}, {@link TrainCaptionerRaw})
+ * share: the file and the provenance ExportClips wrote beside it, the {@code --seconds} probe, and
+ * {@code run.json}, which their publishers read back.
+ */
+final class RawRun {
+  static final ObjectMapper JSON = new ObjectMapper();
+  /** Time kept back from --seconds for the last val measurement and the save. */
+  static final double RESERVE_SECONDS = 15;
+
+  final long start = System.nanoTime();
+  final RawClips data;
+  final JsonNode provenance;
+  /** ExportClips puts the dataset's val clips last; they track the val figure and are never trained on. */
+  final int trainClips;
+
+  RawRun(Path clips) throws IOException {
+    this.data = RawClips.read(clips);
+    Path json = Path.of(clips + ".json");
+    this.provenance = Files.exists(json) ? JSON.readTree(json.toFile()) : JSON.createObjectNode();
+    this.trainClips = data.clips.size() - provenance.path("val_clips").asInt(0);
+    System.err.printf(Locale.ROOT, "%d clips of %dx%dx%d (%d for training), device %s%n", data.clips.size(),
+        data.frames, data.height, data.width, trainClips, Devices.current());
+  }
+
+  /** The dataset the clips were exported from (what a publisher scores on), else the file itself. */
+  String dataset(Path clips) {
+    return provenance.path("dataset").asText(clips.toString());
+  }
+
+  double elapsed() {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** One training step of a throwaway copy of the network, for the probe. */
+  interface Step {
+    void run();
+  }
+
+  /**
+   * The step count that fits in what is left of {@code seconds}: {@code probeSteps} steps are timed
+   * after two untimed ones (the first steps allocate and pick kernels).
+   */
+  int plannedSteps(int seconds, int probeSteps, Step step) {
+    double perStep = 0;
+    for (int i = -2; i < probeSteps; i++) {
+      long t0 = System.nanoTime();
+      step.run();
+      if (i >= 0) {
+        perStep += (System.nanoTime() - t0) / 1e9 / probeSteps;
+      }
+    }
+    double budget = seconds - elapsed() - RESERVE_SECONDS;
+    int n = (int) Math.max(1, budget / perStep);
+    System.err.printf(Locale.ROOT, "probe: %.4f s/step; %d steps fit in %.0f s%n", perStep, n, budget);
+    return n;
+  }
+
+  /** run.json's common part: the main, its arguments, the step count, the device and the clips. */
+  ObjectNode runJson(Class<?> main, List<String> args, int steps) {
+    ObjectNode run = JSON.createObjectNode();
+    run.put("main", main.getName());
+    ArrayNode a = run.putArray("args");
+    args.forEach(a::add);
+    run.put("steps", steps);
+    run.put("device", Devices.current().toString());
+    run.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    run.set("clips", provenance);
+    return run;
+  }
+
+  void writeRunJson(Path out, ObjectNode run) throws IOException {
+    run.put("seconds", elapsed());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("run.json").toFile(), run);
+  }
+
+  /** The command line that made a run, from its run.json. */
+  static String command(JsonNode run) {
+    List<String> args = new java.util.ArrayList<>();
+    run.path("args").forEach(a -> args.add(a.asText()));
+    return "java " + run.path("main").asText() + " " + String.join(" ", args);
+  }
+
+  /** What a publisher adds to the manifest of a run trained elsewhere: where, how long, on what clips. */
+  static Map<String, Object> publishFacts(JsonNode run, String machine, Class<?> publisher, List<String> args) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("trained_on", run.path("device").asText() + (machine == null ? "" : " of " + machine) + ", "
+        + run.path("engine").asText() + " (bench/gpu-device/)");
+    facts.put("training_seconds", Math.round(run.path("seconds").asDouble()));
+    facts.put("raw_clips", JSON.convertValue(run.path("clips"), Map.class));
+    if (run.has("rendered_world_seed")) {
+      // Most training clips were rendered (RenderedClips), not decoded from the dataset.
+      facts.put("rendered_world_seed", run.path("rendered_world_seed").asLong());
+      facts.put("raw_share", run.path("raw_share").asDouble());
+    }
+    facts.put("published_by", "java " + publisher.getName() + " " + String.join(" ", args));
+    return facts;
+  }
+}
