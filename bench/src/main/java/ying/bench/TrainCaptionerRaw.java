@@ -33,21 +33,9 @@ import ying.trainer.captioner.CaptionerTrainingConfig;
 @Command(name = "train-captioner-raw", mixinStandardHelpOptions = true,
     description = "Fine-tune the captioner on a raw clip file and rendered clips (train-captioner's loop, no Spark).")
 public final class TrainCaptionerRaw implements Callable<Integer> {
-  @Option(names = "--clips", required = true, description = "A raw clip file from ExportClips (captions included).")
-  Path clips;
-
-  @Option(names = "--out", required = true, description = "Folder for the weights, tokenizer, config, log and run.json.")
-  Path out;
-
   @Option(names = "--init", required = true,
       description = "A checkpoint folder (captioner-0000.params, tokenizer.json, manifest.json) to start from.")
   Path init;
-
-  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
-  Integer steps;
-
-  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
-  Integer seconds;
 
   @Option(names = "--batch", defaultValue = "16", description = "Clips per step (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -68,19 +56,7 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
       description = "Mirror half the clips with their captions, as train-captioner does (default: on).")
   boolean mirror;
 
-  @Option(names = "--render-seed", description = {"Train on clips rendered from the synthetic world of this seed",
-      "as well as the file's; the file still gives the val clips."})
-  Long renderSeed;
-
-  @Option(names = "--raw-share", defaultValue = "0.25", description = {"With --render-seed, the share of training clips",
-      "taken from the file's decoded clips (default: ${DEFAULT-VALUE})."})
-  double rawShare;
-
-  @Option(names = "--render-threads", defaultValue = "4", description = "Rendering threads (default: ${DEFAULT-VALUE}).")
-  int renderThreads;
-
-  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
-  int probeSteps;
+  @CommandLine.Mixin RawTrainingOptions options;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -90,58 +66,53 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((steps == null) == (seconds == null)) {
-      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
-    }
-    RawRun raw = new RawRun(clips);
-    RawClips data = raw.data;
+    RawRun run = options.open();
+    RawClips data = run.data;
     JsonNode manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
     CaptionerConfig config = CaptionerConfig.fromJson(manifest.get("config"));
     Tokenizer tokenizer = Tokenizer.load(init.resolve(CaptionerModel.TOKENIZER_FILE));
-    int planned = steps != null ? steps : probe(raw, config, tokenizer);
-    CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(raw.dataset(clips), out.toString(), null, "captioner",
+    int planned = options.steps != null ? options.steps : probe(run, config, tokenizer);
+    Path out = options.out;
+    CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(run.dataset(options.clips), out.toString(), null,
+        "captioner",
         planned, batch, learningRate, warmup, seed, 1, 10, valEvery, mirror, null);
     Files.createDirectories(out);
     try (CaptionerModel model = CaptionerModel.load(init, config, tokenizer);
-        RenderedClips rendered = renderSeed == null ? null
-            : new RenderedClips(renderSeed, data.frames, batch, renderThreads, data, raw.trainClips, rawShare)) {
+        RenderedClips rendered = options.rendered(run, batch)) {
       Random rng = new Random(seed);
-      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(raw.trainClips, batch, rng);
+      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
       CaptionerTrainer.Fit fit = CaptionerTrainer.fit(model, cfg, batches,
-          data.singles(raw.trainClips, data.clips.size()), rng);
+          data.singles(run.trainClips, data.clips.size()), rng);
       model.save(out);
       Publishing.writeLossLog(out, fit.log(), "Loss");
       RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
           config.toJson(RawRun.JSON));
-      ObjectNode run = raw.runJson(TrainCaptionerRaw.class, spec.commandLine().getParseResult().originalArgs(),
+      ObjectNode facts = run.runJson(TrainCaptionerRaw.class, spec.commandLine().getParseResult().originalArgs(),
           planned);
-      run.put("batch", batch);
-      run.put("learning_rate", learningRate);
-      run.put("warmup", warmup);
-      run.put("seed", seed);
-      run.put("mirror", mirror);
-      run.put("published_step", fit.publishedStep());
-      if (renderSeed != null) {
-        run.put("rendered_world_seed", renderSeed);
-        run.put("raw_share", rawShare);
-      }
-      run.put("init", init.toString());
-      run.put("init_ref", manifest.path("name").asText() + "@" + manifest.path("version").asText());
-      raw.writeRunJson(out, run);
+      facts.put("batch", batch);
+      facts.put("learning_rate", learningRate);
+      facts.put("warmup", warmup);
+      facts.put("seed", seed);
+      facts.put("mirror", mirror);
+      facts.put("published_step", fit.publishedStep());
+      options.record(facts);
+      facts.put("init", init.toString());
+      facts.put("init_ref", manifest.path("name").asText() + "@" + manifest.path("version").asText());
+      run.writeRunJson(out, facts);
       System.err.printf(Locale.ROOT, "train-captioner-raw: %d steps (published step %d), %.0f s in all; wrote %s%n",
-          planned, fit.publishedStep(), raw.elapsed(), out);
+          planned, fit.publishedStep(), run.elapsed(), out);
     }
     return 0;
   }
 
   /** Times steps of a throwaway copy of the network on this device for --seconds. */
-  private int probe(RawRun raw, CaptionerConfig config, Tokenizer tokenizer) throws java.io.IOException {
+  private int probe(RawRun run, CaptionerConfig config, Tokenizer tokenizer) throws java.io.IOException {
     Random rng = new Random(seed);
-    var batches = raw.data.endless(raw.data.clips.size(), batch, rng);
+    var batches = run.data.endless(run.data.clips.size(), batch, rng);
     try (CaptionerModel probe = CaptionerModel.load(init, config, tokenizer);
         Trainer trainer = probe.djlModel().newTrainer(CaptionerTrainer.trainingConfig(
             ai.djl.training.tracker.Tracker.fixed(1e-6f)))) {
-      return raw.plannedSteps(seconds, probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           CaptionerTrainer.backward(trainer, probe, batches.next(), rng, mirror, scope);
           trainer.step();

@@ -38,12 +38,6 @@ import ying.trainer.vae.VaeTrainingConfig;
 @Command(name = "train-vae-raw", mixinStandardHelpOptions = true,
     description = "Train the causal VAE on a raw clip file (train-vae's loop without a dataset or Spark).")
 public final class TrainVaeRaw implements Callable<Integer> {
-  @Option(names = "--clips", required = true, description = "A raw clip file from ExportClips.")
-  Path clips;
-
-  @Option(names = "--out", required = true, description = "Folder for the weights, config, log and run.json.")
-  Path out;
-
   @Option(names = "--init", description = "A folder with vae-0000.params and config.json (or a checkpoint's"
       + " manifest.json) to start from.")
   Path init;
@@ -56,12 +50,6 @@ public final class TrainVaeRaw implements Callable<Integer> {
 
   @Option(names = "--res-blocks", defaultValue = "1", description = "Residual blocks per level (default: ${DEFAULT-VALUE}).")
   int resBlocks;
-
-  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
-  Integer steps;
-
-  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
-  Integer seconds;
 
   @Option(names = "--batch", defaultValue = "4", description = "Windows per step (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -84,19 +72,7 @@ public final class TrainVaeRaw implements Callable<Integer> {
   @Option(names = "--val-every", defaultValue = "250", description = "Steps between val PSNR (default: ${DEFAULT-VALUE}).")
   int valEvery;
 
-  @Option(names = "--render-seed", description = {"Train on clips rendered from the synthetic world of this seed",
-      "(RenderedClips) instead of the file's; the file still gives the val clips."})
-  Long renderSeed;
-
-  @Option(names = "--raw-share", defaultValue = "0.25", description = {"With --render-seed, the share of training clips",
-      "taken from the file's decoded clips (default: ${DEFAULT-VALUE})."})
-  double rawShare;
-
-  @Option(names = "--render-threads", defaultValue = "4", description = "Rendering threads (default: ${DEFAULT-VALUE}).")
-  int renderThreads;
-
-  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
-  int probeSteps;
+  @CommandLine.Mixin RawTrainingOptions options;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -106,11 +82,8 @@ public final class TrainVaeRaw implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((steps == null) == (seconds == null)) {
-      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
-    }
-    RawRun raw = new RawRun(clips);
-    RawClips data = raw.data;
+    RawRun run = options.open();
+    RawClips data = run.data;
     int[] window = Arrays.stream(crop.split("x")).mapToInt(Integer::parseInt).toArray();
     VaeConfig config;
     if (init != null) {
@@ -124,51 +97,48 @@ public final class TrainVaeRaw implements Callable<Integer> {
           d.temporalDownsample().subList(0, widths.size()), resBlocks, d.kernel(), d.groups(), d.normEps(),
           d.logVarMin(), d.logVarMax());
     }
-    int planned = steps != null ? steps : probe(raw, config, window);
-    VaeTrainingConfig cfg = new VaeTrainingConfig(raw.dataset(clips), out.toString(), null, config, "vae", planned,
-        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
+    int planned = options.steps != null ? options.steps : probe(run, config, window);
+    Path out = options.out;
+    VaeTrainingConfig cfg = new VaeTrainingConfig(run.dataset(options.clips), out.toString(), null, config, "vae",
+        planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
     Files.createDirectories(out);
     try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed);
-        RenderedClips rendered = renderSeed == null ? null
-            : new RenderedClips(renderSeed, data.frames, batch, renderThreads, data, raw.trainClips, rawShare)) {
+        RenderedClips rendered = options.rendered(run, batch)) {
       Random rng = new Random(seed);
-      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(raw.trainClips, batch, rng);
-      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(raw.trainClips, data.clips.size()), rng);
+      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
+      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(run.trainClips, data.clips.size()), rng);
       model.save(out);
       VaeTrainer.writeLogCsv(out, log);
       RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
           config.toJson(RawRun.JSON));
-      ObjectNode run = raw.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
-      run.put("batch", batch);
-      run.put("crop", crop);
-      run.put("learning_rate", learningRate);
-      run.put("warmup", warmup);
-      run.put("kl_weight", klWeight);
-      run.put("seed", seed);
-      if (renderSeed != null) {
-        run.put("rendered_world_seed", renderSeed);
-        run.put("raw_share", rawShare);
-      }
-      run.put("init", init == null ? null : init.toString());
-      run.put("parameters", model.djlModel().getBlock().getParameters().stream()
+      ObjectNode facts = run.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
+      facts.put("batch", batch);
+      facts.put("crop", crop);
+      facts.put("learning_rate", learningRate);
+      facts.put("warmup", warmup);
+      facts.put("kl_weight", klWeight);
+      facts.put("seed", seed);
+      options.record(facts);
+      facts.put("init", init == null ? null : init.toString());
+      facts.put("parameters", model.djlModel().getBlock().getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum());
       double[] last = log.get(log.size() - 1);
-      run.put("final_train_loss", last[1]);
-      run.put("final_val_psnr_db", last[7]);
-      raw.writeRunJson(out, run);
+      facts.put("final_train_loss", last[1]);
+      facts.put("final_val_psnr_db", last[7]);
+      run.writeRunJson(out, facts);
       System.err.printf(Locale.ROOT, "train-vae-raw: %d steps, val PSNR %.2f dB, %.0f s in all; wrote %s%n", planned,
-          last[7], raw.elapsed(), out);
+          last[7], run.elapsed(), out);
     }
     return 0;
   }
 
   /** Times steps of a throwaway copy of this network on this device for --seconds. */
-  private int probe(RawRun raw, VaeConfig config, int[] w) {
+  private int probe(RawRun run, VaeConfig config, int[] w) {
     Random rng = new Random(seed);
-    var batches = raw.data.endless(raw.data.clips.size(), batch, rng);
+    var batches = run.data.endless(run.data.clips.size(), batch, rng);
     try (VaeModel probe = VaeModel.create(config, seed);
         Trainer trainer = probe.djlModel().newTrainer(VaeTrainer.trainingConfig(Tracker.fixed(1e-5f)))) {
-      return raw.plannedSteps(seconds, probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
         byte[] crops = VaeCrops.cut(batches.next(), w[0], w[1], w[2], rng);
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);

@@ -1,0 +1,57 @@
+package ying.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every raw-clip trainer takes ({@link TrainVaeRaw}, {@link TrainCaptionerRaw}): data, length, rendering. */
+final class RawTrainingOptions {
+  @Option(names = "--clips", required = true, description = "A raw clip file from ExportClips.")
+  Path clips;
+
+  @Option(names = "--out", required = true, description = "Folder for the weights, config, log and run.json.")
+  Path out;
+
+  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
+  Integer steps;
+
+  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
+  Integer seconds;
+
+  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
+  int probeSteps;
+
+  @Option(names = "--render-seed", description = {"Train on clips rendered from the synthetic world of this seed",
+      "as well as the file's; the file still gives the val clips."})
+  Long renderSeed;
+
+  @Option(names = "--raw-share", defaultValue = "0.25", description = {"With --render-seed, the share of training clips",
+      "taken from the file's decoded clips (default: ${DEFAULT-VALUE})."})
+  double rawShare;
+
+  @Option(names = "--render-threads", defaultValue = "4", description = "Rendering threads (default: ${DEFAULT-VALUE}).")
+  int renderThreads;
+
+  /** Reads the clip file, after checking that exactly one of --steps and --seconds is there. */
+  RawRun open() throws IOException {
+    if ((steps == null) == (seconds == null)) {
+      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
+    }
+    return new RawRun(clips);
+  }
+
+  /** Clips rendered ahead of the trainer with the file's training clips mixed in; null without --render-seed. */
+  RenderedClips rendered(RawRun raw, int batch) {
+    return renderSeed == null ? null
+        : new RenderedClips(renderSeed, raw.data.frames, batch, renderThreads, raw.data, raw.trainClips, rawShare);
+  }
+
+  /** Puts what rendering added to the training data into a run's run.json. */
+  void record(ObjectNode facts) {
+    if (renderSeed != null) {
+      facts.put("rendered_world_seed", renderSeed);
+      facts.put("raw_share", rawShare);
+    }
+  }
+}
