@@ -1,7 +1,6 @@
 package ying.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -53,9 +52,8 @@ public final class PublishVae implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    JsonNode run = json.readTree(weights.resolve("run.json").toFile());
-    VaeConfig config = VaeConfig.fromJson(json.readTree(weights.resolve("config.json").toFile()));
+    JsonNode run = RawRun.JSON.readTree(weights.resolve("run.json").toFile());
+    VaeConfig config = VaeConfig.fromJson(RawRun.JSON.readTree(weights.resolve("config.json").toFile()));
     if (!run.path("init").isNull() && parent == null) {
       throw new IllegalArgumentException("the run started from " + run.path("init").asText()
           + ": name that checkpoint with --parent");
