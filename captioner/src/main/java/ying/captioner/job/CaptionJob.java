@@ -16,22 +16,17 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import ying.captioner.model.Caption;
 import ying.captioner.model.Captioner;
-import ying.captioner.model.FrameSampler;
 import ying.core.io.Hashing;
 import ying.core.io.Storage;
 import ying.core.spark.HadoopConf;
-import ying.core.video.FrameSpec;
-import ying.core.video.Frames;
-import ying.core.video.MotionStats;
-import ying.core.video.SceneCutDetector;
 import ying.core.video.VideoException;
 import ying.core.video.VideoInfo;
 import ying.core.video.VideoReader;
 
 /**
  * The caption job as functions over Datasets: hash the input videos, then per video detect cuts,
- * plan clips, sample each clip's frames and caption them in batches with the executor's model.
- * Each video yields its clip rows or one error row; clips are keyed by (video, index), never by
+ * plan clips, sample each clip's frames (all in one decode, {@link ClipSampler}) and caption them in
+ * batches with the executor's model. Each video yields its clip rows or one error row; clips are keyed by (video, index), never by
  * their place in a batch.
  */
 public final class CaptionJob {
@@ -153,29 +148,22 @@ public final class CaptionJob {
         List<Pending> clips = new ArrayList<>();
         List<byte[]> sampled = new ArrayList<>();
         String stage = "open";
+        long decodeStart = System.nanoTime();
         try (VideoReader reader = VideoReader.open(storage, uri)) {
           VideoInfo info = reader.info();
-          stage = "scene-cut";
-          SceneCutDetector.Result scenes = new SceneCutDetector().detect(reader);
-          // The decoded frames, not the container's claim, say where the video ends.
-          double[] ts = scenes.timestamps();
-          double end = ts.length == 0 ? 0 : ts[ts.length - 1] + (info.fps() > 0 ? 1 / info.fps() : 0);
           stage = "decode";
-          for (ClipPlanner.Clip clip : ClipPlanner.plan(scenes.cutTimes(), end, options.maxClipSeconds(),
-              options.minClipSeconds())) {
-            double span = Math.min(options.windowSeconds(), clip.end() - clip.start());
-            double from = clip.start() + (clip.end() - clip.start() - span) / 2;
-            Frames frames = reader.read(from, from + span, FrameSpec.of(options.sampleFps(), c.width(), c.height()));
-            byte[] picked = new byte[c.frames() * frameBytes];
-            FrameSampler.copy(frames.rgb(), 0, frameBytes, FrameSampler.indices(frames.count(), c.frames(), 0, null),
-                picked, 0);
-            double motion = MotionStats.of(frames.rgb(), frames.count(), frameBytes, options.sampleFps(), 1).motion();
-            clips.add(new Pending(uri, sha, info, clip, motion));
-            sampled.add(picked);
+          for (ClipSampler.Sampled s : ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options,
+              ClipSampler.MAX_KEPT_BYTES)) {
+            clips.add(new Pending(uri, sha, info, s.clip(), s.motion()));
+            sampled.add(s.frames());
           }
         } catch (VideoException e) {
           out.add(error(uri, sha, stage, e.getMessage(), now));
           continue;
+        } finally {
+          if (timers != null) {
+            timers.decode().add(System.nanoTime() - decodeStart);
+          }
         }
         if (clips.isEmpty()) {
           out.add(error(uri, sha, "plan", "no clip of at least " + options.minClipSeconds() + " s", now));

@@ -1,16 +1,25 @@
 package ying.captioner.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.current_timestamp;
-import static org.apache.spark.sql.functions.lit;
 
 import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import ying.core.cli.Progress;
 import ying.core.io.Storage;
@@ -22,11 +31,33 @@ import ying.core.spark.SparkProgress;
  * A caption run against storage: list and hash the inputs, skip videos this model version already
  * captioned, caption the rest, append their clips under {@code caption_model=<NAME@VERSION>/} and
  * replace this version's error rows under {@code _errors/}.
+ *
+ * <p>The run is four Spark jobs (hash, caption, write clips, write errors when there are any; a
+ * rerun adds one that reads which hashes are done). The driver already holds every input URI, so it holds their hashes
+ * too and picks what to caption without a shuffle; each job planned and scheduled one after
+ * another costs wall time that no second core can share.
  */
 public final class CaptionRun {
   private CaptionRun() {}
 
   public record Summary(String model, int inputs, long skipped, long captionedVideos, long clips, long errors) {}
+
+  private static final StructType TODO = new StructType()
+      .add("video_uri", DataTypes.StringType, false)
+      .add("video_sha256", DataTypes.StringType, false);
+
+  private static final StructType ERRORS = new StructType()
+      .add("video_uri", DataTypes.StringType, false)
+      .add("video_sha256", DataTypes.StringType, true)
+      .add("caption_model", DataTypes.StringType, false)
+      .add("stage", DataTypes.StringType, false)
+      .add("message", DataTypes.StringType, true)
+      .add("created_at", DataTypes.TimestampType, false);
+
+  private static final StructType COUNTS = new StructType()
+      .add("clips", DataTypes.LongType, false)
+      .add("errors", DataTypes.LongType, false)
+      .add("videos", DataTypes.LongType, false);
 
   public static Summary run(SparkSession spark, String input, String out, CaptionOptions options) throws IOException {
     return run(spark, input, out, options, null);
@@ -45,48 +76,80 @@ public final class CaptionRun {
       throw new IllegalArgumentException("--input " + input + " holds no video files");
     }
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = Math.max(1, Math.min(uris.size(), 4 * spark.sparkContext().defaultParallelism()));
-    Dataset<Row> hashed = CaptionJob.hash(spark.createDataset(uris, Encoders.STRING()).toDF("video_uri")
-        .repartition(partitions), hadoop).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Dataset<Row> readable = hashed.where(col("error").isNull());
-      Dataset<Row> todo = readable;
-      if (storage.exists(Storage.join(outUri, "caption_model=" + exact))) {
-        Dataset<Row> done = spark.read().parquet(outUri).where(col("caption_model").equalTo(exact))
-            .select("video_sha256").distinct();
-        todo = readable.join(done, readable.col("video_sha256").equalTo(done.col("video_sha256")), "left_anti");
-      }
-      // One caption per content: a video stored twice is captioned once, under its first URI.
-      todo = todo.groupBy("video_sha256").agg(org.apache.spark.sql.functions.min("video_uri").as("video_uri"))
-          .select("video_uri", "video_sha256");
-      long toCaption = todo.count();
-      long skipped = readable.count() - toCaption;
-      System.err.printf("caption: %d inputs, %d already captioned by %s, %d to caption%n", uris.size(), skipped,
-          exact, toCaption);
-      Dataset<Row> results = CaptionJob.caption(todo.repartition((int) Math.max(1, Math.min(toCaption, partitions))),
-          options, source, hadoop, timers).persist(StorageLevel.DISK_ONLY());
-      try {
-        try (SparkProgress ignored = SparkProgress.watch(spark, "caption", new Progress("caption", "tasks", partitions))) {
-          results.count();
-        }
-        Dataset<Row> clips = CaptionJob.clipRows(results);
-        long clipCount = clips.count();
-        FaultInjection.guard(clips).write().mode(SaveMode.Append).partitionBy("caption_model").parquet(outUri);
-        Dataset<Row> hashErrors = hashed.where(col("error").isNotNull()).select(col("video_uri"), col("video_sha256"),
-            lit(exact).as("caption_model"), lit("hash").as("stage"), col("error").as("message"),
-            current_timestamp().as("created_at"));
-        Dataset<Row> errors = CaptionJob.errorRows(results).unionByName(hashErrors);
-        long errorCount = errors.count();
-        // This version's errors are replaced, not appended: a rerun retries them and never lists one twice.
-        storage.delete(Storage.join(errorsUri, "caption_model=" + exact));
-        errors.write().mode(SaveMode.Append).partitionBy("caption_model").parquet(errorsUri);
-        long videos = CaptionJob.clipRows(results).select("video_sha256").distinct().count();
-        return new Summary(exact, uris.size(), skipped, videos, clipCount, errorCount);
-      } finally {
-        results.unpersist();
-      }
-    } finally {
-      hashed.unpersist();
+    List<Row> hashed = CaptionJob.hash(spark.createDataFrame(jsc.parallelize(uris.stream()
+        .map(u -> RowFactory.create(u)).toList(), partitions), new StructType().add("video_uri", DataTypes.StringType,
+        false)), hadoop).collectAsList();
+    Set<String> done = new HashSet<>();
+    if (storage.exists(Storage.join(outUri, "caption_model=" + exact))) {
+      spark.read().parquet(outUri).where(col("caption_model").equalTo(exact)).select("video_sha256").distinct()
+          .collectAsList().forEach(r -> done.add(r.getString(0)));
     }
+    Timestamp now = Timestamp.from(Instant.now());
+    List<Row> errors = new ArrayList<>();
+    // One caption per content: a video stored twice is captioned once, under its first URI.
+    TreeMap<String, String> todo = new TreeMap<>();
+    long readable = 0;
+    for (Row h : hashed) {
+      if (h.isNullAt(1)) {
+        errors.add(RowFactory.create(h.getString(0), null, exact, "hash", h.getString(2), now));
+      } else {
+        readable++;
+        if (!done.contains(h.getString(1))) {
+          todo.merge(h.getString(1), h.getString(0), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+      }
+    }
+    long skipped = readable - todo.size();
+    System.err.printf("caption: %d inputs, %d already captioned by %s, %d to caption%n", uris.size(), skipped,
+        exact, todo.size());
+    List<Row> todoRows = todo.entrySet().stream().map(e -> RowFactory.create(e.getValue(), e.getKey())).toList();
+    int captionPartitions = Math.max(1, Math.min(todoRows.size(), partitions));
+    Dataset<Row> results = CaptionJob.caption(spark.createDataFrame(jsc.parallelize(todoRows, captionPartitions), TODO),
+        options, source, hadoop, timers).persist(StorageLevel.DISK_ONLY());
+    try {
+      long clipCount = 0;
+      long videos = 0;
+      long captionErrors = 0;
+      try (SparkProgress ignored = SparkProgress.watch(spark, "caption",
+          new Progress("caption", "tasks", captionPartitions))) {
+        // Fills the cache and counts in one job: a video's rows all come from one task.
+        for (Row c : results.mapPartitions((MapPartitionsFunction<Row, Row>) CaptionRun::count, Encoders.row(COUNTS))
+            .collectAsList()) {
+          clipCount += c.getLong(0);
+          captionErrors += c.getLong(1);
+          videos += c.getLong(2);
+        }
+      }
+      FaultInjection.guard(CaptionJob.clipRows(results)).write().mode(SaveMode.Append).partitionBy("caption_model")
+          .parquet(outUri);
+      // This version's errors are replaced, not appended: a rerun retries them and never lists one twice.
+      storage.delete(Storage.join(errorsUri, "caption_model=" + exact));
+      if (captionErrors + errors.size() > 0) {
+        CaptionJob.errorRows(results).unionByName(spark.createDataFrame(errors, ERRORS)).write().mode(SaveMode.Append)
+            .partitionBy("caption_model").parquet(errorsUri);
+      }
+      return new Summary(exact, uris.size(), skipped, videos, clipCount, captionErrors + errors.size());
+    } finally {
+      results.unpersist();
+    }
+  }
+
+  /** One partition's clip rows, error rows and videos with clips. */
+  private static java.util.Iterator<Row> count(java.util.Iterator<Row> rows) {
+    long clips = 0;
+    long errors = 0;
+    Set<String> videos = new HashSet<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      if (r.isNullAt(r.fieldIndex("stage"))) {
+        clips++;
+        videos.add(r.getString(1));
+      } else {
+        errors++;
+      }
+    }
+    return List.of(RowFactory.create(clips, errors, (long) videos.size())).iterator();
   }
 }

@@ -44,29 +44,53 @@ public final class SceneCutDetector {
     VideoInfo info = reader.info();
     int w = Math.min(ANALYSIS_WIDTH, info.width());
     int h = Math.max(2, (int) Math.round((double) w * info.height() / info.width()));
-    List<Double> times = new ArrayList<>();
-    double[][] scores = {new double[256]};
-    byte[][] previous = {null};
-    int[][] previousHistogram = {null};
-    reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, w, h), (i, t, rgb) -> {
+    Scorer scorer = scorer();
+    reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, w, h), (i, t, rgb) -> scorer.accept(t, rgb));
+    return scorer.result();
+  }
+
+  /**
+   * Scores frames as they arrive, for a caller that decodes the video for something else too (the
+   * caption job samples its clips in the same pass). The scores are normalised per pixel, so any
+   * small frame size works; frames must all have one size and come at the native rate, in order.
+   */
+  public Scorer scorer() {
+    return new Scorer();
+  }
+
+  /** Frame-to-frame change scores of a stream of frames; {@link #result} picks the cuts. */
+  public final class Scorer {
+    private double[] times = new double[256];
+    private double[] scores = new double[256];
+    private int count;
+    private byte[] previous;
+    private int[] previousHistogram;
+
+    private Scorer() {}
+
+    public void accept(double timestampSeconds, byte[] rgb) {
       int[] histogram = histogram(rgb);
       double score = 0;
-      if (previous[0] != null) {
-        score = 0.5 * meanAbsDiff(previous[0], rgb) + 0.5 * histogramDistance(previousHistogram[0], histogram, rgb.length / 3);
+      if (previous != null) {
+        score = 0.5 * meanAbsDiff(previous, rgb) + 0.5 * histogramDistance(previousHistogram, histogram, rgb.length / 3);
       } else {
-        previous[0] = new byte[rgb.length];
+        previous = new byte[rgb.length];
       }
-      System.arraycopy(rgb, 0, previous[0], 0, rgb.length);
-      previousHistogram[0] = histogram;
-      if (i == scores[0].length) {
-        scores[0] = Arrays.copyOf(scores[0], i * 2);
+      System.arraycopy(rgb, 0, previous, 0, rgb.length);
+      previousHistogram = histogram;
+      if (count == scores.length) {
+        scores = Arrays.copyOf(scores, count * 2);
+        times = Arrays.copyOf(times, count * 2);
       }
-      scores[0][i] = score;
-      times.add(t);
-    });
-    double[] ts = times.stream().mapToDouble(Double::doubleValue).toArray();
-    double[] sc = Arrays.copyOf(scores[0], ts.length);
-    return new Result(pickCuts(ts, sc), ts, sc);
+      scores[count] = score;
+      times[count++] = timestampSeconds;
+    }
+
+    public Result result() {
+      double[] ts = Arrays.copyOf(times, count);
+      double[] sc = Arrays.copyOf(scores, count);
+      return new Result(pickCuts(ts, sc), ts, sc);
+    }
   }
 
   /** Frame i is a cut when its change is large in absolute terms and large against its neighbours'. */

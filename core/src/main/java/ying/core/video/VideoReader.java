@@ -185,6 +185,11 @@ public final class VideoReader implements AutoCloseable {
     return info;
   }
 
+  /** How long one frame is shown at the stream's nominal rate (1/25 s when the container gives none). */
+  public double nativeFrameSeconds() {
+    return info.fps() > 0 ? 1.0 / info.fps() : 1.0 / 25;
+  }
+
   /** Frames this reader has pulled from the decoder so far (seeking skips the ones before). */
   public long framesDecoded() {
     return framesDecoded;
@@ -224,8 +229,7 @@ public final class VideoReader implements AutoCloseable {
 
   /**
    * Streams {@code [startSeconds, endSeconds)} to {@code sink}. With a target fps, output frame k is
-   * the one on screen at {@code start + k/fps}: the latest decoded frame whose timestamp is not
-   * after it, so variable-rate input comes out at a constant rate without invented frames.
+   * the one on screen at {@code start + k/fps} ({@link ConstantRate}).
    */
   public int stream(double startSeconds, double endSeconds, FrameSpec spec, FrameConsumer sink) throws VideoException {
     if (!(endSeconds > startSeconds) || startSeconds < 0 || Double.isNaN(startSeconds)) {
@@ -234,7 +238,7 @@ public final class VideoReader implements AutoCloseable {
     Geometry geo = geometry(spec);
     grabber.setImageWidth(geo.scaledRawWidth);
     grabber.setImageHeight(geo.scaledRawHeight);
-    double nativeFrame = info.fps() > 0 ? 1.0 / info.fps() : 1.0 / 25;
+    double nativeFrame = nativeFrameSeconds();
     long startUs = Math.round(startSeconds * 1e6);
     long endUs = Double.isInfinite(endSeconds) ? Long.MAX_VALUE : Math.round(endSeconds * 1e6);
     seek(startSeconds, nativeFrame);
@@ -247,9 +251,7 @@ public final class VideoReader implements AutoCloseable {
     int emitted = 0;
     int empty = 0;
     boolean resample = !spec.keepsNativeRate();
-    // Matroska rounds timestamps to the millisecond; targets within that of a frame match it.
-    final long slackUs = 1000;
-    long nextTargetUs = startUs;
+    ConstantRate rate = resample ? new ConstantRate(startSeconds, endSeconds, spec.fps()) : null;
     try {
       while (true) {
         Frame frame = grabber.grabImage();
@@ -269,7 +271,7 @@ public final class VideoReader implements AutoCloseable {
         }
         lastUs = ptsUs;
         if (!resample) {
-          if (ptsUs + slackUs < startUs) {
+          if (ptsUs + ConstantRate.SLACK_US < startUs) {
             continue;
           }
           if (ptsUs >= endUs) {
@@ -279,15 +281,12 @@ public final class VideoReader implements AutoCloseable {
           sink.accept(emitted++, ptsUs / 1e6, current);
           continue;
         }
-        // Every target time before this frame shows the previous frame.
-        while (nextTargetUs + slackUs < ptsUs && nextTargetUs < endUs) {
-          if (!havePrevious) {
-            break; // the first frame starts after the target: start on it below
-          }
-          sink.accept(emitted++, nextTargetUs / 1e6, previous);
-          nextTargetUs = targetUs(startSeconds, spec.fps(), emitted);
+        // Every target time before this frame shows the previous frame; none before the first frame.
+        while (havePrevious && rate.due(ptsUs)) {
+          sink.accept(emitted++, rate.nextSeconds(), previous);
+          rate.advance();
         }
-        if (nextTargetUs >= endUs) {
+        if (rate.done()) {
           break;
         }
         geo.render(frame, current);
@@ -298,15 +297,10 @@ public final class VideoReader implements AutoCloseable {
         previousUs = ptsUs;
       }
       if (resample && havePrevious) {
-        // After the last frame: it stays on screen for one frame, or until the stream's declared end.
-        long shownUntil = previousUs + Math.round(nativeFrame * 1e6);
-        long declaredEndUs = Math.round(info.durationSeconds() * 1e6);
-        if (declaredEndUs > previousUs) {
-          shownUntil = Math.min(shownUntil, declaredEndUs);
-        }
-        while (nextTargetUs < endUs && nextTargetUs + slackUs < shownUntil) {
-          sink.accept(emitted++, nextTargetUs / 1e6, previous);
-          nextTargetUs = targetUs(startSeconds, spec.fps(), emitted);
+        long shownUntil = ConstantRate.shownUntilUs(previousUs, nativeFrame, info.durationSeconds());
+        while (rate.due(shownUntil)) {
+          sink.accept(emitted++, rate.nextSeconds(), previous);
+          rate.advance();
         }
       }
     } catch (FrameGrabber.Exception e) {
@@ -314,10 +308,6 @@ public final class VideoReader implements AutoCloseable {
     }
     checkNotTruncated(lastUs, endSeconds, nativeFrame);
     return emitted;
-  }
-
-  private static long targetUs(double startSeconds, double fps, int k) {
-    return Math.round((startSeconds + k / fps) * 1e6);
   }
 
   private void seek(double startSeconds, double nativeFrame) throws VideoException {

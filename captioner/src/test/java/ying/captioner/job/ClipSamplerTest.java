@@ -1,0 +1,92 @@
+package ying.captioner.job;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import ying.core.io.Storage;
+import ying.core.synth.ScenePlan;
+import ying.core.synth.SyntheticWorld;
+import ying.core.synth.VideoPlan;
+import ying.core.synth.WorldOptions;
+import ying.core.video.VideoReader;
+import ying.core.video.VideoWriter;
+
+/**
+ * The one-pass sampler on multi-scene synthetic videos: cuts found on the model-size frames land
+ * on the true cuts, and frames kept in memory give the same clips as seeking back for each window.
+ */
+class ClipSamplerTest {
+  @TempDir Path dir;
+  private final Storage storage = Storage.local();
+  private final CaptionOptions options = CaptionOptions.defaults("captioner", "unused");
+
+  private Path render(VideoPlan plan, Path file) throws Exception {
+    byte[] frame = new byte[plan.width() * plan.height() * 3];
+    try (VideoWriter w = VideoWriter.create(storage, file.toString(), plan.width(), plan.height(), plan.fps())) {
+      for (int f = 0; f < plan.totalFrames(); f++) {
+        plan.renderFrame(f, frame);
+        w.write(frame);
+      }
+      w.finish();
+    }
+    return file;
+  }
+
+  @Test
+  void keptFramesGiveTheSameClipsAsSeekingAndCutsLandOnTheTrueCuts() throws Exception {
+    SyntheticWorld world = new SyntheticWorld(2024, new WorldOptions(192, 128, 16, 2, 4, 2.0, 7.0, 1, 3));
+    int cuts = 0;
+    int onCut = 0;
+    int extra = 0;
+    int clips = 0;
+    List<String> misses = new ArrayList<>();
+    for (int v = 0; v < 12; v++) {
+      VideoPlan plan = world.video(v);
+      Path file = render(plan, dir.resolve("v" + v + ".mp4"));
+      List<ClipSampler.Sampled> inMemory;
+      List<ClipSampler.Sampled> seeking;
+      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+        inMemory = ClipSampler.sample(reader, 96, 64, 8, options, ClipSampler.MAX_KEPT_BYTES);
+      }
+      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+        seeking = ClipSampler.sample(reader, 96, 64, 8, options, 10 * 96 * 64 * 3);
+      }
+      assertEquals(inMemory.size(), seeking.size(), "video " + v);
+      for (int i = 0; i < inMemory.size(); i++) {
+        assertEquals(seeking.get(i).clip(), inMemory.get(i).clip(), "video " + v + " clip " + i);
+        assertArrayEquals(seeking.get(i).frames(), inMemory.get(i).frames(), "video " + v + " clip " + i);
+        assertEquals(seeking.get(i).motion(), inMemory.get(i).motion(), 0, "video " + v + " clip " + i);
+      }
+      clips += inMemory.size();
+      Map<Integer, Double> sceneStarts = new TreeMap<>();
+      inMemory.forEach(s -> sceneStarts.merge(s.clip().scene(), s.clip().start(), Math::min));
+      sceneStarts.remove(0);
+      List<Double> truth = new ArrayList<>(plan.scenes().stream().skip(1).map(ScenePlan::startSeconds).toList());
+      cuts += truth.size();
+      for (double found : sceneStarts.values()) {
+        Double match = truth.stream().filter(t -> Math.abs(t - found) <= 1.0 / plan.fps() + 1e-6).findFirst()
+            .orElse(null);
+        if (match == null) {
+          extra++;
+          misses.add("video " + v + ": extra cut at " + found);
+        } else {
+          truth.remove(match);
+          onCut++;
+        }
+      }
+      truth.forEach(t -> misses.add("missed cut at " + t));
+    }
+    assertTrue(cuts >= 15, "enough cuts to measure: " + cuts);
+    assertTrue(onCut >= 0.95 * cuts && extra <= 0.05 * cuts, onCut + " of " + cuts + " cuts found, " + extra
+        + " extra: " + misses);
+    assertTrue(clips > cuts, clips + " clips");
+  }
+}
