@@ -12,9 +12,11 @@ import ying.core.report.Charts;
 
 /**
  * What happened to the input clips: the filter funnel in the order clips meet the filters (errors
- * at the stage where they struck), and histograms of duration, motion and caption length.
+ * at the stage where they struck), the clips that pass them all ({@code kept}, what the shards
+ * should hold), the rows the shards do hold ({@code written}), and histograms of duration, motion
+ * and caption length.
  */
-record BuildReport(long input, List<Map.Entry<String, Long>> removed, long written, double[] durations,
+record BuildReport(long input, List<Map.Entry<String, Long>> removed, long kept, long written, double[] durations,
     double[] motions, double[] captionWords) {
 
   /** Stages in the order {@link ClipProcessor} applies them; the counts come from the processed rows. */
@@ -22,16 +24,26 @@ record BuildReport(long input, List<Map.Entry<String, Long>> removed, long writt
       Filter.BLOCKED_WORDS.key(), Filter.TOO_SHORT.key(), "error:open", Filter.TOO_SMALL.key(), "error:decode",
       Filter.STATIC.key(), Filter.TOO_FAST.key(), Filter.DUPLICATE.key());
 
-  static BuildReport of(Dataset<Row> processed, long duplicates, long written) {
+  /** The columns of the processed rows that the report needs, in one job. */
+  static List<Row> rows(Dataset<Row> processed) {
+    return processed.select(col("status"), col("reason"), col("duration_s"), col("motion_score"),
+        col("caption_words")).collectAsList();
+  }
+
+  /**
+   * Tallies {@link #rows}; {@code written} stays 0 until {@link #withWritten} sets what the shards
+   * hold.
+   */
+  static BuildReport of(List<Row> rows, long duplicates) {
     Map<String, Long> counts = new LinkedHashMap<>();
-    long input = 0;
-    for (Row r : processed.groupBy("status", "reason").count().collectAsList()) {
-      long n = r.getLong(2);
-      input += n;
+    long ok = 0;
+    for (Row r : rows) {
       String status = r.getString(0);
-      if (!ProcessedClip.OK.equals(status)) {
+      if (ProcessedClip.OK.equals(status)) {
+        ok++;
+      } else {
         String key = ProcessedClip.ERROR.equals(status) ? "error:" + r.getString(1) : r.getString(1);
-        counts.merge(key, n, Long::sum);
+        counts.merge(key, 1L, Long::sum);
       }
     }
     counts.put(Filter.DUPLICATE.key(), duplicates);
@@ -39,11 +51,15 @@ record BuildReport(long input, List<Map.Entry<String, Long>> removed, long writt
     for (String stage : ORDER) {
       removed.add(Map.entry(stage, counts.getOrDefault(stage, 0L)));
     }
-    List<Row> small = processed.select(col("duration_s"), col("motion_score"), col("caption_words")).collectAsList();
-    return new BuildReport(input, removed, written,
-        small.stream().filter(r -> !r.isNullAt(0)).mapToDouble(r -> r.getDouble(0)).toArray(),
-        small.stream().filter(r -> !r.isNullAt(1)).mapToDouble(r -> r.getDouble(1)).toArray(),
-        small.stream().mapToDouble(r -> r.getInt(2)).toArray());
+    // The near-duplicates are ok clips (DatasetBuild.duplicates looks at no others).
+    return new BuildReport(rows.size(), removed, ok - duplicates, 0,
+        rows.stream().filter(r -> !r.isNullAt(2)).mapToDouble(r -> r.getDouble(2)).toArray(),
+        rows.stream().filter(r -> !r.isNullAt(3)).mapToDouble(r -> r.getDouble(3)).toArray(),
+        rows.stream().mapToDouble(r -> r.getInt(4)).toArray());
+  }
+
+  BuildReport withWritten(long rows) {
+    return new BuildReport(input, removed, kept, rows, durations, motions, captionWords);
   }
 
   long errors() {

@@ -8,8 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Hashing;
@@ -40,7 +44,11 @@ final class DatasetManifest {
     return ClipProcessor.hex(ClipProcessor.sha256(String.join("\n", parts)), 8);
   }
 
-  /** sha256 of every shard file, computed by the executors; sorted by path. */
+  /**
+   * Every shard file's size, sha256 and row count (from its Parquet footer), computed by the
+   * executors; sorted by path. The row counts are what the shards hold, read back without a Spark
+   * job of their own.
+   */
   static List<Map<String, Object>> fileHashes(SparkSession spark, Storage storage, DatasetLayout layout)
       throws IOException {
     List<String> shards = new ArrayList<>();
@@ -60,10 +68,54 @@ final class DatasetManifest {
           entry.put("path", f.substring(root.length() + 1));
           entry.put("bytes", s.statusOrNull(f).getLen());
           entry.put("sha256", Hashing.sha256(s.open(f)));
+          try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f),
+              hadoop.toConfiguration()))) {
+            entry.put("rows", footer.getRecordCount());
+          }
           return entry;
         }).collect());
     out.sort(java.util.Comparator.comparing(m -> (String) m.get("path")));
     return out;
+  }
+
+  /** Rows of (split, bucket, count) from {@link #fileHashes}' entries, ordered by split and bucket. */
+  static List<Row> countsBySplitAndBucket(List<Map<String, Object>> files) {
+    Map<List<String>, Long> counts = new java.util.TreeMap<>(java.util.Comparator
+        .<List<String>, String>comparing(k -> k.get(0)).thenComparing(k -> k.get(1)));
+    for (Map<String, Object> f : files) {
+      String split = null;
+      String bucket = null;
+      for (String part : ((String) f.get("path")).split("/")) {
+        if (part.startsWith("split=")) {
+          split = unescape(part.substring("split=".length()));
+        } else if (part.startsWith("bucket=")) {
+          bucket = unescape(part.substring("bucket=".length()));
+        }
+      }
+      if (split == null || bucket == null) {
+        throw new IllegalStateException("a shard outside split=/bucket= folders: " + f.get("path"));
+      }
+      counts.merge(List.of(split, bucket), ((Number) f.get("rows")).longValue(), Long::sum);
+    }
+    List<Row> out = new ArrayList<>();
+    counts.forEach((k, n) -> out.add(RowFactory.create(k.get(0), k.get(1), n)));
+    return out;
+  }
+
+  /** Spark writes a partition value's reserved characters as %XX in its folder name. */
+  static String unescape(String name) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '%' && i + 2 < name.length() && Character.digit(name.charAt(i + 1), 16) >= 0
+          && Character.digit(name.charAt(i + 2), 16) >= 0) {
+        out.append((char) Integer.parseInt(name.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   static Map<String, Object> build(String command, List<DatasetBuild.Source> sources, BuildConfig config,

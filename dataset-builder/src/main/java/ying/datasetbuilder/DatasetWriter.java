@@ -8,6 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -97,30 +101,38 @@ public final class DatasetWriter {
     }
     int partitions = decodeTasks(videos, spark.sparkContext().defaultParallelism());
     Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
-    Dataset<Row> meta = null;
+    // Every step but the shard write needs only the small columns. Each pass over the persisted
+    // rows reads their frames back from disk, so the near-duplicate joins, counts, errors and report
+    // read a copy without them, filled by the same job that decodes the clips.
+    Dataset<Row> meta = processed.drop("frames").persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> duplicates = null;
+    ExecutorService side = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "build-dataset-side");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       long clipCount;
       try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset",
           new Progress("build-dataset", "tasks", partitions))) {
-        clipCount = processed.count();
+        clipCount = meta.count();
       }
       System.err.printf(Locale.ROOT, "build-dataset: decoded and measured %d clips of %d videos%n", clipCount, videos);
-
-      // Every step but the shard write needs only the small columns. Each pass over the persisted
-      // rows reads their frames back from disk, so one pass copies the rest aside, and the
-      // near-duplicate joins, counts, errors and report read that copy.
-      meta = processed.drop("frames").persist(StorageLevel.MEMORY_AND_DISK());
-      meta.count(); // filled here, once, rather than by whichever of the joins' concurrent jobs gets there first
+      // Neither the report's tally nor the error rows need the near-duplicates, so they run beside the
+      // joins that find them, on the cores those joins' small stages leave idle.
+      Future<List<Row>> reportRows = side.submit(() -> BuildReport.rows(meta));
+      Future<?> errorsWritten = side.submit(() -> DatasetBuild.errorRows(meta).coalesce(1).write()
+          .mode(SaveMode.Overwrite).parquet(layout.errors()));
       Dataset<Row> ok = meta.where(col("status").equalTo(ProcessedClip.OK));
       duplicates = config.on(Filter.DUPLICATE)
           ? DatasetBuild.duplicates(ok, config.duplicateBits()).persist(StorageLevel.MEMORY_AND_DISK())
           : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
       long duplicateCount = duplicates.count();
       Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates);
-      // Counted before the latents join (counting after would run the VAE over every clip twice), and
-      // on the small columns: the same rows less their frames.
-      long rowCount = DatasetBuild.keptClips(meta, duplicates).count();
+      // Tallied before the latents join (counting after would run the VAE over every clip twice), on
+      // the small columns, in the one pass that also feeds the report.
+      BuildReport tally = BuildReport.of(await(reportRows), duplicateCount);
+      long rowCount = tally.kept();
       int shards = shardCount(rowCount, config);
       if (vae == null) {
         writeShards(rows, shards, layout, config);
@@ -137,18 +149,21 @@ public final class DatasetWriter {
           writeShards(rows, shards, layout, config);
         }
       }
-      DatasetBuild.errorRows(meta).coalesce(1).write().mode(SaveMode.Overwrite).parquet(layout.errors());
+      await(errorsWritten);
 
-      List<Row> counts = spark.read().parquet(layout.root()).groupBy("split", "bucket").count()
-          .orderBy("split", "bucket").collectAsList();
+      // What the shards hold, from their footers, read in the job that hashes them.
+      List<Map<String, Object>> files = DatasetManifest.fileHashes(spark, storage, layout);
+      List<Row> counts = DatasetManifest.countsBySplitAndBucket(files);
       long written = counts.stream().mapToLong(r -> r.getLong(2)).sum();
-      BuildReport report = BuildReport.of(meta, duplicateCount, written);
+      if (written != rowCount) {
+        throw new IllegalStateException("the shards hold " + written + " clips, " + rowCount + " passed the filters");
+      }
+      BuildReport report = tally.withWritten(written);
       storage.writeStringAtomically(layout.report(), DatasetManifest.JSON.writeValueAsString(report.toJson()));
       try (var png = storage.create(layout.reportPng())) {
         png.write(report.png());
       }
-      Map<String, Object> manifest = DatasetManifest.build(command, sources, config, counts, report,
-          DatasetManifest.fileHashes(spark, storage, layout));
+      Map<String, Object> manifest = DatasetManifest.build(command, sources, config, counts, report, files);
       if (vae != null) {
         Map<String, Object> v = new java.util.LinkedHashMap<>();
         v.put("ref", vae.toString());
@@ -162,9 +177,28 @@ public final class DatasetWriter {
       return new Summary(layout.root(), report.input(), written, (Long) rowCounts.get(DatasetLayout.TRAIN),
           (Long) rowCounts.get(DatasetLayout.VAL), report.errors(), duplicateCount);
     } finally {
+      side.shutdownNow();
       unpersist(processed);
       unpersist(meta);
       unpersist(duplicates);
+    }
+  }
+
+  /** The result of a job run beside the main thread's, its failure rethrown as the main thread's. */
+  private static <T> T await(Future<T> job) throws IOException {
+    try {
+      return job.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a Spark job", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(e.getCause());
     }
   }
 
@@ -206,8 +240,10 @@ public final class DatasetWriter {
    * The fault hook sits right before the write, so an injected failure kills a task attempt mid-write.
    */
   static void writeShards(Dataset<Row> rows, int shards, DatasetLayout layout, BuildConfig config) {
+    // Append, not Overwrite: the folder was emptied before the build, and overwriting would delete
+    // the _errors/ written beside the shards.
     FaultInjection.guard(rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))).write()
-        .mode(SaveMode.Overwrite)
+        .mode(SaveMode.Append)
         .option("maxRecordsPerFile", rowsPerShard(config))
         .partitionBy("split", "bucket")
         .parquet(layout.root());

@@ -267,6 +267,8 @@ class DatasetBuildTest {
       listed.add(f.get("path").asText());
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(built.resolve(f.get("path").asText())));
       assertEquals(ClipProcessor.hex(digest, 32), f.get("sha256").asText());
+      assertEquals(spark.read().parquet(built.resolve(f.get("path").asText()).toString()).count(), f.get("rows").asLong(),
+          "the footer's row count: " + f);
     }
     assertEquals(onDisk, listed);
     assertEquals(64, m.get("content_sha256").asText().length());
