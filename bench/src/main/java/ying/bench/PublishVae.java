@@ -35,7 +35,8 @@ public final class PublishVae implements Callable<Integer> {
   @Option(names = "--name", defaultValue = "vae", description = "Model name (default: ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--parent", description = "The checkpoint its --init folder held, if any (NAME@VERSION).")
+  @Option(names = "--parent", description = {"The checkpoint its --init folder held, if any (NAME@VERSION); default:",
+      "the one run.json names when --init was a checkpoint folder."})
   String parent;
 
   @Option(names = "--eval-clips", defaultValue = "32", description = "Clips to score (default: ${DEFAULT-VALUE}).")
@@ -54,9 +55,12 @@ public final class PublishVae implements Callable<Integer> {
   public Integer call() throws Exception {
     JsonNode run = RawRun.JSON.readTree(weights.resolve("run.json").toFile());
     VaeConfig config = VaeConfig.fromJson(RawRun.JSON.readTree(weights.resolve("config.json").toFile()));
+    if (parent == null) {
+      parent = run.path("init_ref").asText(null);
+    }
     if (!run.path("init").isNull() && parent == null) {
       throw new IllegalArgumentException("the run started from " + run.path("init").asText()
-          + ": name that checkpoint with --parent");
+          + ", a folder without a manifest: name the checkpoint it held with --parent");
     }
     String dataset = Storage.normalise(data != null ? data : run.path("clips").path("dataset").asText());
     String[] crop = run.path("crop").asText().split("x");

@@ -76,5 +76,11 @@ class TrainVaeRawTest {
     try (VaeModel m = VaeModel.load(out, config)) {
       assertEquals(config, m.config());
     }
+    // Fine-tuning a checkpoint folder records which checkpoint, so PublishVae names the parent itself.
+    Files.writeString(out.resolve("manifest.json"), "{\"name\": \"vae\", \"version\": 7}");
+    Path tuned = dir.resolve("tuned");
+    assertEquals(0, new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out", tuned.toString(),
+        "--init", out.toString(), "--steps", "2", "--batch", "2", "--crop", "9x16x16", "--val-every", "10"));
+    assertEquals("vae@7", new ObjectMapper().readTree(tuned.resolve("run.json").toFile()).path("init_ref").asText());
   }
 }
