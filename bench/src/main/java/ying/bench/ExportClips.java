@@ -17,12 +17,14 @@ import ying.core.io.Storage;
 import ying.trainer.Publishing;
 
 /**
- * Writes one bucket of a built dataset as a {@link RawClips} file, train clips first and val clips
- * last, with a JSON beside it naming the dataset, its content hash and the two counts, so that a checkpoint trained on the file elsewhere still records
- * exactly what it learned from.
+ * Writes one bucket of a built dataset as a {@link RawClips} file (or, with {@code --latents}, the
+ * clips' VAE latents as a {@link RawLatents} file), train clips first and val clips last, with a
+ * JSON beside it naming the dataset, its content hash and the two counts, so that a checkpoint
+ * trained on the file elsewhere still records exactly what it learned from.
  */
 @Command(name = "export-clips", mixinStandardHelpOptions = true,
-    description = "Write one bucket of a dataset as raw uint8 clips, train clips then val (for bench/gpu-device/train.sh).")
+    description = "Write one bucket of a dataset as raw uint8 clips (or their latents), train clips then val (for"
+        + " bench/gpu-device/train.sh).")
 public final class ExportClips implements Callable<Integer> {
   @Option(names = "--data", required = true, description = "A dataset from build-dataset.")
   String data;
@@ -39,6 +41,9 @@ public final class ExportClips implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "The raw file to write; FILE.json gets its provenance.")
   Path out;
 
+  @Option(names = "--latents", description = "Write the clips' VAE latents (a dataset built with --vae), not their frames.")
+  boolean latents;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ExportClips()).execute(args));
   }
@@ -50,15 +55,20 @@ public final class ExportClips implements Callable<Integer> {
     List<byte[]> clips = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     int[] shape = new int[3];
-    int train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, captions, shape);
-    int val = take(storage, uri, DatasetLayout.VAL, valClips, clips, captions, shape);
+    int[][] latentShape = {null};
+    int train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, captions, shape, latentShape);
+    int val = take(storage, uri, DatasetLayout.VAL, valClips, clips, captions, shape, latentShape);
     if (clips.isEmpty()) {
       throw new IllegalArgumentException(uri + " has no clips in bucket " + bucket);
     }
     int frames = shape[0];
     int height = shape[1];
     int width = shape[2];
-    new RawClips(frames, height, width, clips, captions).write(out);
+    if (latents) {
+      new RawLatents(frames, height, width, latentShape[0], clips, captions).write(out);
+    } else {
+      new RawClips(frames, height, width, clips, captions).write(out);
+    }
     ObjectMapper json = new ObjectMapper();
     ObjectNode p = json.createObjectNode();
     p.put("dataset", uri);
@@ -67,24 +77,35 @@ public final class ExportClips implements Callable<Integer> {
     p.put("train_clips", train);
     p.put("val_clips", val);
     p.put("shape", frames + "x" + height + "x" + width);
+    if (latents) {
+      String vae = new ObjectMapper().readTree(storage.readString(new DatasetLayout(uri).manifest())).path("vae")
+          .path("ref").asText();
+      p.put("latents", vae);
+      p.put("latent_shape", java.util.Arrays.stream(latentShape[0]).mapToObj(Integer::toString)
+          .collect(java.util.stream.Collectors.joining("x")));
+    }
     json.writerWithDefaultPrettyPrinter().writeValue(Path.of(out + ".json").toFile(), p);
     System.out.println("export-clips: " + clips.size() + " clips of " + frames + "x" + height + "x" + width + " to "
         + out + " (" + Files.size(out) / (1 << 20) + " MiB)");
     return 0;
   }
 
-  /** Appends up to {@code max} clips of {@code split} in file order; returns how many. */
+  /** Appends up to {@code max} clips (or their latents) of {@code split} in file order; returns how many. */
   private int take(Storage storage, String uri, String split, int max, List<byte[]> clips, List<String> captions,
-      int[] shape) {
+      int[] shape, int[][] latentShape) {
     int n = 0;
     for (DatasetBatch b : new ShardReader(storage, uri, split, bucket, 1, -1, 1)) {
       if (n >= max) {
         break;
       }
+      if (latents && !b.hasLatents()) {
+        throw new IllegalArgumentException(uri + " holds no latents: build it with --vae, or export without --latents");
+      }
       shape[0] = b.frames();
       shape[1] = b.height();
       shape[2] = b.width();
-      clips.add(b.pixels());
+      latentShape[0] = b.latentShape();
+      clips.add(latents ? b.latents() : b.pixels());
       captions.add(b.captions().get(0));
       n++;
     }

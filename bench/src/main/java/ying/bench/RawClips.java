@@ -5,11 +5,9 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
@@ -59,20 +57,14 @@ final class RawClips {
       out.writeInt(width);
       for (int i = 0; i < clips.size(); i++) {
         out.write(clips.get(i));
-        byte[] caption = captions.get(i).getBytes(StandardCharsets.UTF_8);
-        out.writeInt(caption.length);
-        out.write(caption);
+        RawFiles.writeCaption(out, captions.get(i));
       }
     }
   }
 
   static RawClips read(Path file) throws IOException {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
-      byte[] magic = new byte[MAGIC.length()];
-      in.readFully(magic);
-      if (!MAGIC.equals(new String(magic, StandardCharsets.US_ASCII))) {
-        throw new IOException(file + " is not a raw clip file (no " + MAGIC + " header)");
-      }
+      RawFiles.checkMagic(in, file, MAGIC, "raw clip file");
       int count = in.readInt();
       int frames = in.readInt();
       int height = in.readInt();
@@ -87,13 +79,7 @@ final class RawClips {
         byte[] c = new byte[frames * height * width * 3];
         try {
           in.readFully(c);
-          int length = in.readInt();
-          if (length < 0 || length > 1 << 16) {
-            throw new IOException(file + ": clip " + i + " has a caption of " + length + " bytes");
-          }
-          byte[] caption = new byte[length];
-          in.readFully(caption);
-          captions.add(new String(caption, StandardCharsets.UTF_8));
+          captions.add(RawFiles.readCaption(in, file, i));
         } catch (java.io.EOFException e) {
           throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
         }
@@ -120,13 +106,8 @@ final class RawClips {
    * every clip once, in a fresh order from {@code rng}.
    */
   Iterator<DatasetBatch> endless(int count, int batch, Random rng) {
-    if (count < batch) {
-      throw new IllegalArgumentException(count + " clips cannot fill a batch of " + batch);
-    }
+    Iterator<List<Integer>> order = RawFiles.shuffledBatches(count, batch, rng);
     return new Iterator<>() {
-      private final List<Integer> order = new ArrayList<>();
-      private int next = count;
-
       @Override
       public boolean hasNext() {
         return true;
@@ -134,19 +115,12 @@ final class RawClips {
 
       @Override
       public DatasetBatch next() {
+        List<Integer> picked = order.next();
         byte[] pixels = new byte[batch * clipBytes()];
         List<String> ids = new ArrayList<>(batch);
         List<String> texts = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
-          if (next >= count) {
-            order.clear();
-            for (int i = 0; i < count; i++) {
-              order.add(i);
-            }
-            Collections.shuffle(order, rng);
-            next = 0;
-          }
-          int clip = order.get(next++);
+          int clip = picked.get(b);
           System.arraycopy(clips.get(clip), 0, pixels, b * clipBytes(), clipBytes());
           ids.add("clip-" + clip);
           texts.add(captions.get(clip));

@@ -15,8 +15,8 @@ import java.util.Map;
 import ying.core.djl.Devices;
 
 /**
- * What the trainers that run on a raw clip file ({@link TrainVaeRaw}, {@link TrainCaptionerRaw})
- * share: the file and the provenance ExportClips wrote beside it, the {@code --seconds} probe, and
+ * What the trainers that run on a raw clip or latent file ({@link TrainVaeRaw}, {@link
+ * TrainCaptionerRaw}, {@link TrainDitRaw}) share: the file and the provenance ExportClips wrote beside it, the {@code --seconds} probe, and
  * {@code run.json}, which their publishers read back.
  */
 final class RawRun {
@@ -31,12 +31,26 @@ final class RawRun {
   final int trainClips;
 
   RawRun(Path clips) throws IOException {
-    this.data = RawClips.read(clips);
-    Path json = Path.of(clips + ".json");
+    this(clips, RawClips.read(clips));
+  }
+
+  private RawRun(Path clips, RawClips data) throws IOException {
+    this(clips, data, data.clips.size(), data.frames + "x" + data.height + "x" + data.width);
+  }
+
+  /** A run on a {@link RawLatents} file ({@link TrainDitRaw}): {@link #data} is null. */
+  static RawRun ofLatents(Path file, RawLatents latents) throws IOException {
+    return new RawRun(file, null, latents.latents.size(), "latents " + java.util.Arrays.stream(latents.shape)
+        .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("x")));
+  }
+
+  private RawRun(Path file, RawClips data, int clips, String shape) throws IOException {
+    this.data = data;
+    Path json = Path.of(file + ".json");
     this.provenance = Files.exists(json) ? JSON.readTree(json.toFile()) : JSON.createObjectNode();
-    this.trainClips = data.clips.size() - provenance.path("val_clips").asInt(0);
-    System.err.printf(Locale.ROOT, "%d clips of %dx%dx%d (%d for training), device %s%n", data.clips.size(),
-        data.frames, data.height, data.width, trainClips, Devices.current());
+    this.trainClips = clips - provenance.path("val_clips").asInt(0);
+    System.err.printf(Locale.ROOT, "%d clips of %s (%d for training), device %s%n", clips, shape, trainClips,
+        Devices.current());
   }
 
   /** The dataset the clips were exported from (what a publisher scores on), else the file itself. */

@@ -56,13 +56,18 @@ public final class DitModel implements AutoCloseable {
   }
 
   public static DitModel load(Checkpoint checkpoint) throws IOException {
-    DitConfig config = DitConfig.fromJson(checkpoint.config());
-    DitModel m = create(config, Tokenizer.load(checkpoint.file(TOKENIZER_FILE)), 0);
+    return load(checkpoint.dir(), DitConfig.fromJson(checkpoint.config()),
+        Tokenizer.load(checkpoint.file(TOKENIZER_FILE)));
+  }
+
+  /** Loads the float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */
+  public static DitModel load(Path dir, DitConfig config, Tokenizer tokenizer) throws IOException {
+    DitModel m = create(config, tokenizer, 0);
     try {
-      Weights.loadHalf(m.model, checkpoint.dir(), PARAMS);
+      Weights.loadHalf(m.model, dir, PARAMS);
     } catch (MalformedModelException e) {
       m.close();
-      throw new IOException("DiT weights in " + checkpoint.dir() + " do not fit its config: " + e.getMessage(), e);
+      throw new IOException("DiT weights in " + dir + " do not fit its config: " + e.getMessage(), e);
     }
     return m;
   }

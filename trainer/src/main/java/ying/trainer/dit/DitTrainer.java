@@ -106,16 +106,39 @@ public final class DitTrainer {
     try (model; VaeModel encoder = onTheFly ? loadVae(registry, vae) : null) {
       List<double[]> log = fit(model, cfg, storage, encoder);
       model.roundToStoredPrecision();
-      Map<String, Object> metrics = new LinkedHashMap<>();
-      metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
-      double lastVal = log.stream().filter(r -> !Double.isNaN(r[4])).mapToDouble(r -> r[4]).reduce((x, y) -> y)
-          .orElse(Double.NaN);
-      if (!Double.isNaN(lastVal)) {
-        metrics.put("val_loss", Math.round(lastVal * 100000) / 100000.0);
-      }
-      metrics.put("parameters", model.network().parameterCount());
-      return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage, onTheFly), metrics);
+      Map<String, Object> metrics = metrics(model, log);
+      return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage, onTheFly, Map.of()),
+          metrics);
     }
+  }
+
+  /**
+   * Publishes a DiT that {@link #fit} trained elsewhere on the latents of {@code cfg.vae()} (a GPU
+   * machine without Spark): the metrics come from its log, whose val losses were measured on the
+   * first val clips of {@code cfg.data()} as train-dit measures its own; samples and manifest as
+   * train-dit writes them, {@code facts} added to the manifest.
+   */
+  public static Result publishTrained(DitModel model, DitTrainingConfig cfg, String parent, List<double[]> log,
+      Map<String, Object> facts, Storage storage) throws IOException {
+    Registry registry = new Registry(storage, cfg.registry());
+    ModelRef vae;
+    try (Checkpoint v = registry.load(ModelRef.parse(cfg.vae()))) {
+      vae = v.ref();
+    }
+    Map<String, Object> metrics = metrics(model, log);
+    return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage, false, facts), metrics);
+  }
+
+  private static Map<String, Object> metrics(DitModel model, List<double[]> log) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("final_train_loss", Math.round(log.get(log.size() - 1)[1] * 100000) / 100000.0);
+    double lastVal = log.stream().filter(r -> !Double.isNaN(r[4])).mapToDouble(r -> r[4]).reduce((x, y) -> y)
+        .orElse(Double.NaN);
+    if (!Double.isNaN(lastVal)) {
+      metrics.put("val_loss", Math.round(lastVal * 100000) / 100000.0);
+    }
+    metrics.put("parameters", model.network().parameterCount());
+    return metrics;
   }
 
   private static VaeModel loadVae(Registry registry, ModelRef vae) throws IOException {
@@ -143,12 +166,6 @@ public final class DitTrainer {
 
   /** {@code encoder} null: the shards' own latents; else every batch's frames encoded by it. */
   static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Storage storage, VaeModel encoder) {
-    NoiseSchedule schedule = NoiseSchedule.defaults();
-    Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
-    DefaultTrainingConfig tc = trainingConfig(lr);
-    Random rng = new Random(cfg.seed());
-    List<double[]> log = new ArrayList<>();
-    Progress progress = new Progress("train-dit", "steps", cfg.steps());
     List<DatasetBatch> val = new ArrayList<>();
     String valSplit = Batches.evalSplit(storage, cfg.data());
     for (DatasetBatch b : new ShardReader(storage, cfg.data(), valSplit, null, cfg.batch(), -1, 1)) {
@@ -157,14 +174,44 @@ public final class DitTrainer {
         break;
       }
     }
+    // One generator for the shard order and the noise, drawn in the order it always was, so a seed
+    // still reproduces the runs that made the release checkpoints.
+    Random rng = new Random(cfg.seed());
+    Iterator<DatasetBatch> shards = Batches.endless(() ->
+        new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
+            .iterator());
+    Iterator<DatasetBatch> batches = encoder == null ? shards : new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public DatasetBatch next() {
+        return encoded(shards.next(), encoder);
+      }
+    };
+    return fit(model, cfg, batches, val, rng);
+  }
+
+  /**
+   * train-dit's loop over any batches with latents ({@code cfg.data()} is not read): {@code cfg.steps()}
+   * steps with noise levels, noise and caption dropout drawn from {@code rng}, the val loss of
+   * {@code val} every {@code cfg.valEvery()}; returns the log rows (step, loss, learning rate,
+   * seconds, val loss or NaN). A GPU machine without Spark runs it on a raw file.
+   */
+  public static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Iterator<DatasetBatch> batches,
+      List<DatasetBatch> val, Random rng) {
+    NoiseSchedule schedule = NoiseSchedule.defaults();
+    Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
+    DefaultTrainingConfig tc = trainingConfig(lr);
+    List<double[]> log = new ArrayList<>();
+    Progress progress = new Progress("train-dit", "steps", cfg.steps());
     long t0 = System.nanoTime();
     Gradients.Guard guard = new Gradients.Guard("train-dit", cfg.steps(), cfg.learningRate());
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
-      Iterator<DatasetBatch> batches = Batches.endless(() ->
-          new ShardReader(storage, cfg.data(), DatasetLayout.TRAIN, null, cfg.batch(), rng.nextInt(1 << 30), 256)
-              .iterator());
       for (int step = 1; step <= cfg.steps(); step++) {
-        DatasetBatch batch = encoder == null ? batches.next() : encoded(batches.next(), encoder);
+        DatasetBatch batch = batches.next();
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           float value = backward(trainer, model, batch, schedule, rng, cfg.captionDropout(), scope);
           if (!guard.admit(model.djlModel().getBlock(), value, step)) {
@@ -290,8 +337,8 @@ public final class DitTrainer {
   }
 
   private static ModelRef publish(DitModel model, DitTrainingConfig cfg, ModelRef vae, Registry registry,
-      String parent, List<double[]> log, Map<String, Object> metrics, Storage storage, boolean onTheFly)
-      throws IOException {
+      String parent, List<double[]> log, Map<String, Object> metrics, Storage storage, boolean onTheFly,
+      Map<String, Object> facts) throws IOException {
     return Publishing.staged("ying-dit-", dir -> {
       model.save(dir);
       writeSamples(model, cfg, vae, registry, storage, dir);
@@ -301,6 +348,7 @@ public final class DitTrainer {
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
       extra.put("vae", vae.toString());
       extra.put("latents", onTheFly ? "encoded on the fly from the shards' frames" : "the shards' latents");
+      extra.putAll(facts);
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));
       System.err.println("train-dit: published " + ref + " to " + registry.root());

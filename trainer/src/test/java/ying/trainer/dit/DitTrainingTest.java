@@ -72,6 +72,30 @@ class DitTrainingTest {
   }
 
   @Test
+  void publishesADitTrainedElsewhereWithItsRunsFacts() throws Exception {
+    // What bench's TrainDitRaw and PublishDit do: fit over plain batches, then publish from the log.
+    DitTrainingConfig cfg = config(latents, null, false, 20, 1);
+    ying.core.text.Tokenizer tokenizer = ying.core.text.Tokenizer.build(captions);
+    List<DatasetBatch> clips = new java.util.ArrayList<>();
+    new ShardReader(Storage.local(), latents, DatasetLayout.TRAIN, null, 2, -1, 1).forEach(clips::add);
+    try (DitModel model = DitModel.create(TINY.forData(tokenizer.size(), 2f, false), tokenizer, 1)) {
+      List<double[]> log = DitTrainer.fit(model, cfg, ying.trainer.Batches.endless(clips::iterator),
+          clips.subList(0, 1), new java.util.Random(1));
+      assertEquals(20, (int) log.get(log.size() - 1)[0]);
+      model.roundToStoredPrecision();
+      DitTrainer.Result r = DitTrainer.publishTrained(model, cfg, "dit@7", log, Map.of("trained_on", "a test GPU"),
+          Storage.local());
+      try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref())) {
+        assertEquals("dit@7", ckpt.manifest().get("parent").asText());
+        assertEquals("vae@1", ckpt.manifest().get("vae").asText());
+        assertEquals("a test GPU", ckpt.manifest().get("trained_on").asText());
+        assertEquals(log.get(log.size() - 1)[4], ckpt.manifest().get("metrics").get("val_loss").asDouble(), 1e-5);
+        assertTrue(ckpt.manifest().get("files").has("sample-0.mp4"), ckpt.manifest().toString());
+      }
+    }
+  }
+
+  @Test
   void learnsFromLatentsAndPublishesACheckpointThatNamesItsVae() throws Exception {
     DitTrainer.Result r = DitTrainer.train(config(latents, null, false, 60, 1), captions, Storage.local());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref())) {

@@ -1,0 +1,77 @@
+package ying.bench;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/** What the raw training files ({@link RawClips}, {@link RawLatents}) share: captions and the batch order. */
+final class RawFiles {
+  private RawFiles() {}
+
+  static void writeCaption(DataOutputStream out, String caption) throws IOException {
+    byte[] bytes = caption.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  static String readCaption(DataInputStream in, Path file, int clip) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > 1 << 16) {
+      throw new IOException(file + ": clip " + clip + " has a caption of " + length + " bytes");
+    }
+    byte[] caption = new byte[length];
+    in.readFully(caption);
+    return new String(caption, StandardCharsets.UTF_8);
+  }
+
+  static void checkMagic(DataInputStream in, Path file, String magic, String what) throws IOException {
+    byte[] bytes = new byte[magic.length()];
+    in.readFully(bytes);
+    if (!magic.equals(new String(bytes, StandardCharsets.US_ASCII))) {
+      throw new IOException(file + " is not a " + what + " (no " + magic + " header)");
+    }
+  }
+
+  /**
+   * Endless batches of {@code batch} clip indices drawn from the first {@code count}: each pass
+   * visits every clip once, in a fresh order from {@code rng}.
+   */
+  static Iterator<List<Integer>> shuffledBatches(int count, int batch, Random rng) {
+    if (count < batch) {
+      throw new IllegalArgumentException(count + " clips cannot fill a batch of " + batch);
+    }
+    return new Iterator<>() {
+      private final List<Integer> order = new ArrayList<>();
+      private int next = count;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public List<Integer> next() {
+        List<Integer> clips = new ArrayList<>(batch);
+        for (int b = 0; b < batch; b++) {
+          if (next >= count) {
+            order.clear();
+            for (int i = 0; i < count; i++) {
+              order.add(i);
+            }
+            Collections.shuffle(order, rng);
+            next = 0;
+          }
+          clips.add(order.get(next++));
+        }
+        return clips;
+      }
+    };
+  }
+}

@@ -1,0 +1,151 @@
+package ying.bench;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import ying.core.dataset.DatasetBatch;
+
+/**
+ * Same-shaped clips' VAE latents (float16 little-endian {@code [C, T', h, w]}, as a {@code
+ * build-dataset --vae} shard holds them) and captions behind a short header: DiT training data for
+ * a GPU machine without Hadoop, Spark or network, exported by {@link ExportClips} {@code --latents}.
+ * Header: the magic string, the clip count, the clips' frames, height and width in pixels, then the
+ * latent shape's four sides, all big-endian ints; then per clip its latent bytes and its caption (an
+ * int length and UTF-8 bytes). A 17-frame 96x64 clip is 15 KB, a tenth of its pixels.
+ */
+final class RawLatents {
+  static final String MAGIC = "YINGLATENTS1";
+
+  final int frames;
+  final int height;
+  final int width;
+  final int[] shape;
+  final List<byte[]> latents;
+  final List<String> captions;
+
+  RawLatents(int frames, int height, int width, int[] shape, List<byte[]> latents, List<String> captions) {
+    if (shape.length != 4 || java.util.Arrays.stream(shape).anyMatch(s -> s < 1)) {
+      throw new IllegalArgumentException("a latent shape is [C, T, h, w], got " + java.util.Arrays.toString(shape));
+    }
+    this.frames = frames;
+    this.height = height;
+    this.width = width;
+    this.shape = shape.clone();
+    this.latents = List.copyOf(latents);
+    this.captions = List.copyOf(captions);
+    if (captions.size() != latents.size()) {
+      throw new IllegalArgumentException(latents.size() + " clips but " + captions.size() + " captions");
+    }
+    for (byte[] z : latents) {
+      if (z.length != clipBytes()) {
+        throw new IllegalArgumentException("latents of " + z.length + " bytes, not " + clipBytes());
+      }
+    }
+  }
+
+  int clipBytes() {
+    return 2 * shape[0] * shape[1] * shape[2] * shape[3];
+  }
+
+  void write(Path file) throws IOException {
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
+      out.writeBytes(MAGIC);
+      out.writeInt(latents.size());
+      out.writeInt(frames);
+      out.writeInt(height);
+      out.writeInt(width);
+      for (int s : shape) {
+        out.writeInt(s);
+      }
+      for (int i = 0; i < latents.size(); i++) {
+        out.write(latents.get(i));
+        RawFiles.writeCaption(out, captions.get(i));
+      }
+    }
+  }
+
+  static RawLatents read(Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
+      RawFiles.checkMagic(in, file, MAGIC, "raw latent file");
+      int count = in.readInt();
+      int frames = in.readInt();
+      int height = in.readInt();
+      int width = in.readInt();
+      int[] shape = {in.readInt(), in.readInt(), in.readInt(), in.readInt()};
+      long bytes = 2L * shape[0] * shape[1] * shape[2] * shape[3];
+      if (count < 1 || frames < 1 || height < 1 || width < 1 || java.util.Arrays.stream(shape).anyMatch(s -> s < 1)
+          || bytes > Integer.MAX_VALUE) {
+        throw new IOException(file + ": bad header " + count + " clips of " + java.util.Arrays.toString(shape));
+      }
+      List<byte[]> latents = new ArrayList<>(count);
+      List<String> captions = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        byte[] z = new byte[(int) bytes];
+        try {
+          in.readFully(z);
+          captions.add(RawFiles.readCaption(in, file, i));
+        } catch (java.io.EOFException e) {
+          throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
+        }
+        latents.add(z);
+      }
+      if (in.read() != -1) {
+        throw new IOException(file + " has bytes after its " + count + " clips");
+      }
+      return new RawLatents(frames, height, width, shape, latents, captions);
+    }
+  }
+
+  /** Clips {@code from} (inclusive) to {@code to} (exclusive) in batches of up to {@code batch}. */
+  List<DatasetBatch> batches(int from, int to, int batch) {
+    List<DatasetBatch> out = new ArrayList<>();
+    for (int i = from; i < to; i += batch) {
+      List<Integer> clips = new ArrayList<>();
+      for (int k = i; k < Math.min(to, i + batch); k++) {
+        clips.add(k);
+      }
+      out.add(batch(clips));
+    }
+    return out;
+  }
+
+  /**
+   * Endless batches of {@code batch} clips drawn from the first {@code count} clips: each pass visits
+   * every clip once, in a fresh order from {@code rng}.
+   */
+  Iterator<DatasetBatch> endless(int count, int batch, Random rng) {
+    Iterator<List<Integer>> order = RawFiles.shuffledBatches(count, batch, rng);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public DatasetBatch next() {
+        return batch(order.next());
+      }
+    };
+  }
+
+  /** The clips' latents and captions; no pixels (the DiT never reads them). */
+  private DatasetBatch batch(List<Integer> clips) {
+    byte[] packed = new byte[clips.size() * clipBytes()];
+    List<String> ids = new ArrayList<>(clips.size());
+    List<String> texts = new ArrayList<>(clips.size());
+    for (int b = 0; b < clips.size(); b++) {
+      System.arraycopy(latents.get(clips.get(b)), 0, packed, b * clipBytes(), clipBytes());
+      ids.add("clip-" + clips.get(b));
+      texts.add(captions.get(clips.get(b)));
+    }
+    return new DatasetBatch(ids, texts, frames, height, width, new byte[0], packed, shape.clone());
+  }
+}
