@@ -55,10 +55,7 @@ final class RawClips {
       out.writeInt(frames);
       out.writeInt(height);
       out.writeInt(width);
-      for (int i = 0; i < clips.size(); i++) {
-        out.write(clips.get(i));
-        RawFiles.writeCaption(out, captions.get(i));
-      }
+      RawFiles.writeRecords(out, clips, captions);
     }
   }
 
@@ -75,19 +72,7 @@ final class RawClips {
       }
       List<byte[]> clips = new ArrayList<>(count);
       List<String> captions = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        byte[] c = new byte[frames * height * width * 3];
-        try {
-          in.readFully(c);
-          captions.add(RawFiles.readCaption(in, file, i));
-        } catch (java.io.EOFException e) {
-          throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
-        }
-        clips.add(c);
-      }
-      if (in.read() != -1) {
-        throw new IOException(file + " has bytes after its " + count + " clips");
-      }
+      RawFiles.readRecords(in, file, count, frames * height * width * 3, clips, captions);
       return new RawClips(frames, height, width, clips, captions);
     }
   }

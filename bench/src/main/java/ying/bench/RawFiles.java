@@ -15,13 +15,38 @@ import java.util.Random;
 final class RawFiles {
   private RawFiles() {}
 
-  static void writeCaption(DataOutputStream out, String caption) throws IOException {
-    byte[] bytes = caption.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(bytes.length);
-    out.write(bytes);
+  /** Each clip's bytes, then its caption (an int length and UTF-8 bytes). */
+  static void writeRecords(DataOutputStream out, List<byte[]> data, List<String> captions) throws IOException {
+    for (int i = 0; i < data.size(); i++) {
+      out.write(data.get(i));
+      byte[] bytes = captions.get(i).getBytes(StandardCharsets.UTF_8);
+      out.writeInt(bytes.length);
+      out.write(bytes);
+    }
   }
 
-  static String readCaption(DataInputStream in, Path file, int clip) throws IOException {
+  /**
+   * Reads what {@link #writeRecords} wrote for {@code count} clips of {@code bytes} each into
+   * {@code data} and {@code captions}; a file that ends early or runs on is refused.
+   */
+  static void readRecords(DataInputStream in, Path file, int count, int bytes, List<byte[]> data,
+      List<String> captions) throws IOException {
+    for (int i = 0; i < count; i++) {
+      byte[] clip = new byte[bytes];
+      try {
+        in.readFully(clip);
+        captions.add(readCaption(in, file, i));
+      } catch (java.io.EOFException e) {
+        throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
+      }
+      data.add(clip);
+    }
+    if (in.read() != -1) {
+      throw new IOException(file + " has bytes after its " + count + " clips");
+    }
+  }
+
+  private static String readCaption(DataInputStream in, Path file, int clip) throws IOException {
     int length = in.readInt();
     if (length < 0 || length > 1 << 16) {
       throw new IOException(file + ": clip " + clip + " has a caption of " + length + " bytes");

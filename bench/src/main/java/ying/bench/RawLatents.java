@@ -65,10 +65,7 @@ final class RawLatents {
       for (int s : shape) {
         out.writeInt(s);
       }
-      for (int i = 0; i < latents.size(); i++) {
-        out.write(latents.get(i));
-        RawFiles.writeCaption(out, captions.get(i));
-      }
+      RawFiles.writeRecords(out, latents, captions);
     }
   }
 
@@ -87,19 +84,7 @@ final class RawLatents {
       }
       List<byte[]> latents = new ArrayList<>(count);
       List<String> captions = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        byte[] z = new byte[(int) bytes];
-        try {
-          in.readFully(z);
-          captions.add(RawFiles.readCaption(in, file, i));
-        } catch (java.io.EOFException e) {
-          throw new IOException(file + " is truncated: clip " + i + " of " + count + " ends early", e);
-        }
-        latents.add(z);
-      }
-      if (in.read() != -1) {
-        throw new IOException(file + " has bytes after its " + count + " clips");
-      }
+      RawFiles.readRecords(in, file, count, (int) bytes, latents, captions);
       return new RawLatents(frames, height, width, shape, latents, captions);
     }
   }

@@ -6,21 +6,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The options every raw-clip trainer takes ({@link TrainVaeRaw}, {@link TrainCaptionerRaw}): data, length, rendering. */
-final class RawTrainingOptions {
+final class RawTrainingOptions extends RawStepOptions {
   @Option(names = "--clips", required = true, description = "A raw clip file from ExportClips.")
   Path clips;
-
-  @Option(names = "--out", required = true, description = "Folder for the weights, config, log and run.json.")
-  Path out;
-
-  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
-  Integer steps;
-
-  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
-  Integer seconds;
-
-  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
-  int probeSteps;
 
   @Option(names = "--render-seed", description = {"Train on clips rendered from the synthetic world of this seed",
       "as well as the file's; the file still gives the val clips."})
@@ -35,9 +23,7 @@ final class RawTrainingOptions {
 
   /** Reads the clip file, after checking that exactly one of --steps and --seconds is there. */
   RawRun open() throws IOException {
-    if ((steps == null) == (seconds == null)) {
-      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
-    }
+    checkLength();
     return new RawRun(clips);
   }
 

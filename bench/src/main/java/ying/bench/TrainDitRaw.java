@@ -41,18 +41,6 @@ public final class TrainDitRaw implements Callable<Integer> {
       description = "A DiT checkpoint folder (dit-0000.params, tokenizer.json, manifest.json) to start from.")
   Path init;
 
-  @Option(names = "--out", required = true, description = "Folder for the weights, config, log and run.json.")
-  Path out;
-
-  @Option(names = "--steps", description = "Optimizer steps; or give --seconds.")
-  Integer steps;
-
-  @Option(names = "--seconds", description = "Train for about this long: timed probe steps fix the step count.")
-  Integer seconds;
-
-  @Option(names = "--probe-steps", defaultValue = "8", description = "Timed steps of the --seconds probe (default: ${DEFAULT-VALUE}).")
-  int probeSteps;
-
   @Option(names = "--batch", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -72,6 +60,8 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--val-every", defaultValue = "250", description = "Steps between val losses (default: ${DEFAULT-VALUE}).")
   int valEvery;
 
+  @CommandLine.Mixin RawStepOptions options;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Val clips scored every --val-every steps: the file's last clips, which ExportClips took from the val split. */
@@ -83,9 +73,7 @@ public final class TrainDitRaw implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if ((steps == null) == (seconds == null)) {
-      throw new IllegalArgumentException("give exactly one of --steps and --seconds");
-    }
+    options.checkLength();
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
     JsonNode manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
@@ -95,17 +83,18 @@ public final class TrainDitRaw implements Callable<Integer> {
           + init + " takes " + config.latentChannels());
     }
     Tokenizer tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
-    int planned = steps != null ? steps : probe(run, config, tokenizer, data);
+    int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, data);
     String vae = run.provenance.path("latents").asText(null);
-    DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), out.toString(), vae, init.toString(), null,
-        "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout, seed, 10, valEvery, 0,
-        null);
-    Files.createDirectories(out);
+    DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), vae,
+        init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
+        seed, 10, valEvery, 0, null);
+    Files.createDirectories(options.out);
     try (DitModel model = DitModel.load(init, config, tokenizer)) {
       Random rng = new Random(seed);
       int valFrom = Math.max(run.trainClips, data.latents.size() - VAL_CLIPS);
       List<DatasetBatch> val = data.batches(valFrom, data.latents.size(), batch);
       List<double[]> log = DitTrainer.fit(model, cfg, data.endless(run.trainClips, batch, rng), val, rng);
+      Path out = options.out;
       model.save(out);
       Publishing.writeLossLog(out, log, "v loss");
       RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
@@ -136,7 +125,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     try (DitModel copy = DitModel.load(init, config, tokenizer);
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
-      return run.plannedSteps(seconds, probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
           DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, scope);
           trainer.step();

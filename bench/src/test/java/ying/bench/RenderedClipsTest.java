@@ -18,7 +18,6 @@ import ying.core.synth.WorldOptions;
 import ying.core.video.FrameSpec;
 import ying.core.video.Frames;
 import ying.core.video.VideoReader;
-import ying.core.video.VideoWriter;
 
 class RenderedClipsTest {
   @TempDir Path dir;
@@ -29,14 +28,7 @@ class RenderedClipsTest {
     VideoPlan plan = new SyntheticWorld(3, WorldOptions.defaults().withSceneSeconds(2.5, 8)).video(0);
     Storage storage = Storage.local();
     String uri = dir.resolve("v.mp4").toUri().toString();
-    byte[] frame = new byte[plan.width() * plan.height() * 3];
-    try (VideoWriter w = VideoWriter.create(storage, uri, plan.width(), plan.height(), plan.fps())) {
-      for (int f = 0; f < plan.totalFrames(); f++) {
-        plan.renderFrame(f, frame);
-        w.write(frame);
-      }
-      w.finish();
-    }
+    plan.write(storage, uri);
     ScenePlan scene = plan.scenes().get(0);
     Frames decoded;
     try (VideoReader r = VideoReader.open(storage, uri)) {

@@ -1,6 +1,9 @@
 package ying.core.synth;
 
 import java.util.List;
+import ying.core.io.Storage;
+import ying.core.video.VideoException;
+import ying.core.video.VideoWriter;
 
 /** A synthetic video: scenes back to back, separated by hard cuts, rendered frame by frame on demand. */
 public record VideoPlan(int fps, int width, int height, List<ScenePlan> scenes) {
@@ -38,6 +41,18 @@ public record VideoPlan(int fps, int width, int height, List<ScenePlan> scenes) 
       }
     }
     throw new IndexOutOfBoundsException("frame " + frameIndex + " of " + totalFrames());
+  }
+
+  /** Renders every frame into an H.264 file at {@code uri} (written atomically, as {@link VideoWriter} does). */
+  public void write(Storage storage, String uri) throws VideoException {
+    byte[] frame = new byte[width * height * 3];
+    try (VideoWriter writer = VideoWriter.create(storage, uri, width, height, fps)) {
+      for (int f = 0; f < totalFrames(); f++) {
+        renderFrame(f, frame);
+        writer.write(frame);
+      }
+      writer.finish();
+    }
   }
 
   /** Writes frame {@code frameIndex} as RGB24 into {@code rgb} (width * height * 3 bytes). */

@@ -20,14 +20,7 @@ class SceneCutDetectorTest {
   private final Storage storage = Storage.local();
 
   private static Path render(Storage storage, VideoPlan plan, Path file) throws VideoException {
-    byte[] frame = new byte[plan.width() * plan.height() * 3];
-    try (VideoWriter w = VideoWriter.create(storage, file.toString(), plan.width(), plan.height(), plan.fps())) {
-      for (int f = 0; f < plan.totalFrames(); f++) {
-        plan.renderFrame(f, frame);
-        w.write(frame);
-      }
-      w.finish();
-    }
+    plan.write(storage, file.toString());
     return file;
   }
 

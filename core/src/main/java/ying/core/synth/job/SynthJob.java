@@ -19,7 +19,6 @@ import ying.core.synth.ScenePlan;
 import ying.core.synth.SyntheticWorld;
 import ying.core.synth.VideoPlan;
 import ying.core.video.VideoException;
-import ying.core.video.VideoWriter;
 
 /**
  * Renders synthetic videos to MP4 and returns their label table: one row per scene, with the
@@ -69,14 +68,7 @@ public final class SynthJob {
     SyntheticWorld world = new SyntheticWorld(config.seed(), config.world());
     VideoPlan plan = world.video(index);
     String uri = Storage.normalise(Storage.join(Storage.join(config.out(), "videos"), config.videoName(index)));
-    byte[] frame = new byte[plan.width() * plan.height() * 3];
-    try (VideoWriter writer = VideoWriter.create(storage, uri, plan.width(), plan.height(), plan.fps())) {
-      for (int f = 0; f < plan.totalFrames(); f++) {
-        plan.renderFrame(f, frame);
-        writer.write(frame);
-      }
-      writer.finish();
-    }
+    plan.write(storage, uri);
     List<Row> rows = new ArrayList<>();
     for (ScenePlan s : plan.scenes()) {
       rows.add(labelRow(uri, index, config.seed(), plan, s));
