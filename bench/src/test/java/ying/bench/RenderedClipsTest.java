@@ -34,6 +34,7 @@ class RenderedClipsTest {
     try (VideoReader r = VideoReader.open(storage, uri)) {
       decoded = r.read(scene.startSeconds(), scene.startSeconds() + 2, FrameSpec.of(8, 96, 64));
     }
+    byte[] frame = new byte[plan.width() * plan.height() * 3];
     byte[] halved = new byte[96 * 64 * 3];
     double rendered = 0;
     double nearest = 0;
