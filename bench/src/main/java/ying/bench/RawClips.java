@@ -91,27 +91,17 @@ final class RawClips {
    * every clip once, in a fresh order from {@code rng}.
    */
   Iterator<DatasetBatch> endless(int count, int batch, Random rng) {
-    Iterator<List<Integer>> order = RawFiles.shuffledBatches(count, batch, rng);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
+    return RawFiles.shuffledBatches(count, batch, rng, picked -> {
+      byte[] pixels = new byte[batch * clipBytes()];
+      List<String> ids = new ArrayList<>(batch);
+      List<String> texts = new ArrayList<>(batch);
+      for (int b = 0; b < batch; b++) {
+        int clip = picked.get(b);
+        System.arraycopy(clips.get(clip), 0, pixels, b * clipBytes(), clipBytes());
+        ids.add("clip-" + clip);
+        texts.add(captions.get(clip));
       }
-
-      @Override
-      public DatasetBatch next() {
-        List<Integer> picked = order.next();
-        byte[] pixels = new byte[batch * clipBytes()];
-        List<String> ids = new ArrayList<>(batch);
-        List<String> texts = new ArrayList<>(batch);
-        for (int b = 0; b < batch; b++) {
-          int clip = picked.get(b);
-          System.arraycopy(clips.get(clip), 0, pixels, b * clipBytes(), clipBytes());
-          ids.add("clip-" + clip);
-          texts.add(captions.get(clip));
-        }
-        return new DatasetBatch(ids, texts, frames, height, width, pixels);
-      }
-    };
+      return new DatasetBatch(ids, texts, frames, height, width, pixels);
+    });
   }
 }

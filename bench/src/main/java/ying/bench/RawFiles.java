@@ -65,10 +65,12 @@ final class RawFiles {
   }
 
   /**
-   * Endless batches of {@code batch} clip indices drawn from the first {@code count}: each pass
-   * visits every clip once, in a fresh order from {@code rng}.
+   * Endless batches of {@code batch} clips drawn from the first {@code count}, each made by
+   * {@code make} from the clips' indices: each pass visits every clip once, in a fresh order from
+   * {@code rng}.
    */
-  static Iterator<List<Integer>> shuffledBatches(int count, int batch, Random rng) {
+  static <T> Iterator<T> shuffledBatches(int count, int batch, Random rng,
+      java.util.function.Function<List<Integer>, T> make) {
     if (count < batch) {
       throw new IllegalArgumentException(count + " clips cannot fill a batch of " + batch);
     }
@@ -82,7 +84,7 @@ final class RawFiles {
       }
 
       @Override
-      public List<Integer> next() {
+      public T next() {
         List<Integer> clips = new ArrayList<>(batch);
         for (int b = 0; b < batch; b++) {
           if (next >= count) {
@@ -95,7 +97,7 @@ final class RawFiles {
           }
           clips.add(order.get(next++));
         }
-        return clips;
+        return make.apply(clips);
       }
     };
   }

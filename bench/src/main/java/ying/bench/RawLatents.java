@@ -107,18 +107,7 @@ final class RawLatents {
    * every clip once, in a fresh order from {@code rng}.
    */
   Iterator<DatasetBatch> endless(int count, int batch, Random rng) {
-    Iterator<List<Integer>> order = RawFiles.shuffledBatches(count, batch, rng);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public DatasetBatch next() {
-        return batch(order.next());
-      }
-    };
+    return RawFiles.shuffledBatches(count, batch, rng, this::batch);
   }
 
   /** The clips' latents and captions; no pixels (the DiT never reads them). */
