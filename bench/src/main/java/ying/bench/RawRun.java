@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import ying.core.djl.Devices;
+import ying.core.registry.ModelRef;
 
 /**
  * What the trainers that run on a raw clip or latent file ({@link TrainVaeRaw}, {@link
@@ -102,6 +103,11 @@ final class RawRun {
   void writeRunJson(Path out, ObjectNode run) throws IOException {
     run.put("seconds", elapsed());
     JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("run.json").toFile(), run);
+  }
+
+  /** The ref a checkpoint folder's manifest names ({@code NAME@VERSION}): what a fine-tune records as its init. */
+  static String checkpointRef(JsonNode manifest) {
+    return new ModelRef(manifest.path("name").asText(), manifest.path("version").asText()).toString();
   }
 
   /** The command line that made a run, from its run.json. */

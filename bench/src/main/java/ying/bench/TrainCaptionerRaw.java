@@ -97,7 +97,7 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
       facts.put("published_step", fit.publishedStep());
       options.record(facts);
       facts.put("init", init.toString());
-      facts.put("init_ref", manifest.path("name").asText() + "@" + manifest.path("version").asText());
+      facts.put("init_ref", RawRun.checkpointRef(manifest));
       run.writeRunJson(out, facts);
       System.err.printf(Locale.ROOT, "train-captioner-raw: %d steps (published step %d), %.0f s in all; wrote %s%n",
           planned, fit.publishedStep(), run.elapsed(), out);

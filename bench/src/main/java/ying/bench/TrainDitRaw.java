@@ -107,7 +107,7 @@ public final class TrainDitRaw implements Callable<Integer> {
       facts.put("seed", seed);
       facts.put("vae", vae);
       facts.put("init", init.toString());
-      facts.put("init_ref", manifest.path("name").asText() + "@" + manifest.path("version").asText());
+      facts.put("init_ref", RawRun.checkpointRef(manifest));
       double[] last = log.get(log.size() - 1);
       facts.put("final_train_loss", last[1]);
       facts.put("final_val_loss", last[4]);

@@ -123,7 +123,7 @@ public final class TrainVaeRaw implements Callable<Integer> {
       if (init != null && Files.exists(init.resolve("manifest.json"))) {
         // A checkpoint folder names itself: PublishVae records it as the new version's parent.
         var manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
-        facts.put("init_ref", manifest.path("name").asText() + "@" + manifest.path("version").asText());
+        facts.put("init_ref", RawRun.checkpointRef(manifest));
       }
       facts.put("parameters", model.djlModel().getBlock().getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum());

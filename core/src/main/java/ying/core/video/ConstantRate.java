@@ -1,6 +1,6 @@
 package ying.core.video;
 
-import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Resampling to a constant frame rate: output frame k of a range starting at {@code start} is the
@@ -68,15 +68,11 @@ public final class ConstantRate {
   public static int[] pick(long[] ptsUs, int count, double startSeconds, double endSeconds, double fps,
       double nativeFrameSeconds, double declaredSeconds) {
     ConstantRate rate = new ConstantRate(startSeconds, endSeconds, fps);
-    int[] out = new int[16];
-    int n = 0;
+    IntStream.Builder out = IntStream.builder();
     int previous = -1;
     for (int j = 0; j < count && !rate.done(); j++) {
       while (previous >= 0 && rate.due(ptsUs[j])) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, n * 2);
-        }
-        out[n++] = previous;
+        out.add(previous);
         rate.advance();
       }
       if (!rate.done()) {
@@ -86,13 +82,10 @@ public final class ConstantRate {
     if (previous >= 0) {
       long shownUntil = shownUntilUs(ptsUs[previous], nativeFrameSeconds, declaredSeconds);
       while (rate.due(shownUntil)) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, n * 2);
-        }
-        out[n++] = previous;
+        out.add(previous);
         rate.advance();
       }
     }
-    return Arrays.copyOf(out, n);
+    return out.build().toArray();
   }
 }
