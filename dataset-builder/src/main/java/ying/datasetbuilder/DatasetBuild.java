@@ -104,7 +104,8 @@ public final class DatasetBuild {
    * Ids of the kept clips' near-duplicates: a clip is dropped when a clip with a smaller id has
    * every sampled frame's hash within {@code bits} bits of its own and their thumbnails agree
    * ({@link FrameThumbnails}). Candidates come from locality-sensitive bands of one frame's hash, so
-   * the work grows with the number of matches, not its square.
+   * the work grows with the number of matches, not its square. A build whose hashes fit on the
+   * driver runs the same rule there ({@link NearDuplicates}).
    */
   public static Dataset<Row> duplicates(Dataset<Row> ok, int bits) {
     Dataset<Row> keyed = ok.select(col("clip_id"), col("phash"), explode(col("phash_bands")).as("band"));

@@ -119,14 +119,18 @@ public final class DatasetWriter {
       }
       System.err.printf(Locale.ROOT, "build-dataset: decoded and measured %d clips of %d videos%n", clipCount, videos);
       // Neither the report's tally nor the error rows need the near-duplicates, so they run beside the
-      // joins that find them, on the cores those joins' small stages leave idle.
+      // search for them, on the cores its small stages leave idle.
       Future<List<Row>> reportRows = side.submit(() -> BuildReport.rows(meta));
       Future<?> errorsWritten = side.submit(() -> DatasetBuild.errorRows(meta).coalesce(1).write()
           .mode(SaveMode.Overwrite).parquet(layout.errors()));
       Dataset<Row> ok = meta.where(col("status").equalTo(ProcessedClip.OK));
-      duplicates = config.on(Filter.DUPLICATE)
-          ? DatasetBuild.duplicates(ok, config.duplicateBits()).persist(StorageLevel.MEMORY_AND_DISK())
-          : spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
+      if (!config.on(Filter.DUPLICATE)) {
+        duplicates = spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType().add("clip_id", "string"));
+      } else if (clipCount <= NearDuplicates.DRIVER_MAX_CLIPS) {
+        duplicates = NearDuplicates.collected(spark, ok, config.duplicateBits());
+      } else {
+        duplicates = DatasetBuild.duplicates(ok, config.duplicateBits()).persist(StorageLevel.MEMORY_AND_DISK());
+      }
       long duplicateCount = duplicates.count();
       Dataset<Row> rows = DatasetBuild.shardRows(processed, duplicates);
       // Tallied before the latents join (counting after would run the VAE over every clip twice), on
