@@ -25,6 +25,8 @@ public final class CaptionScores {
   private final Map<String, long[]> counts = new LinkedHashMap<>();
   /** Per attribute, how often each (reference, prediction) pair of a wrong answer occurred. */
   private final Map<String, Map<String, Long>> confusions = new LinkedHashMap<>();
+  /** Shapes right and graded, per size of the reference object: whether small objects are what a model misreads. */
+  private final Map<String, long[]> shapeBySize = new TreeMap<>();
   private long exact;
   private long total;
   private long unparsed;
@@ -56,6 +58,9 @@ public final class CaptionScores {
       ObjectDescription want = r.objects().get(i);
       ObjectDescription have = p != null && i < p.objects().size() ? p.objects().get(i) : null;
       count("shape", want.shape(), have == null ? null : have.shape());
+      long[] bySize = shapeBySize.computeIfAbsent(phrase(want.size()), k -> new long[2]);
+      bySize[0] += have != null && want.shape().equals(have.shape()) ? 1 : 0;
+      bySize[1]++;
       count("colour", want.colour(), have == null ? null : have.colour());
       count("size", want.size(), have == null ? null : have.size());
       count("motion", want.motion(), have == null ? null : have.motion());
@@ -94,6 +99,12 @@ public final class CaptionScores {
     return c[1] == 0 ? Double.NaN : c[0] / (double) c[1];
   }
 
+  /** Shape accuracy over the reference objects of one size ("small", "large"); NaN when there are none. */
+  public double shapeAccuracy(String size) {
+    long[] c = shapeBySize.get(size);
+    return c == null ? Double.NaN : c[0] / (double) c[1];
+  }
+
   public double exactMatch() {
     return total == 0 ? Double.NaN : exact / (double) total;
   }
@@ -104,7 +115,7 @@ public final class CaptionScores {
 
   /**
    * One line per attribute: its accuracy and its three most frequent wrong answers, as the eval
-   * commands print them.
+   * commands print them; shape adds a line with its accuracy per object size.
    */
   public String perAttribute() {
     StringBuilder sb = new StringBuilder();
@@ -116,6 +127,13 @@ public final class CaptionScores {
         sb.append(String.join(", ", wrong.stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
       }
       sb.append(System.lineSeparator());
+      if (a.equals("shape") && !shapeBySize.isEmpty()) {
+        sb.append("    by size:");
+        shapeBySize.forEach((size, c) -> sb.append(String.format(java.util.Locale.ROOT, " %s %.2f%% of %d,", size,
+            100.0 * c[0] / c[1], c[1])));
+        sb.setLength(sb.length() - 1);
+        sb.append(System.lineSeparator());
+      }
     }
     return sb.toString();
   }

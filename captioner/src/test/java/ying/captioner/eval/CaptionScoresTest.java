@@ -24,6 +24,9 @@ class CaptionScoresTest {
     assertEquals(2 / 3.0, s.accuracy("background"), 1e-9);
     assertEquals(3 / 6.0, s.accuracy("colour"), 1e-9, "per object: 2 + 1 + 0 right of 6");
     assertEquals(4 / 6.0, s.accuracy("shape"), 1e-9);
+    assertEquals(2 / 3.0, s.shapeAccuracy("large"), 1e-9, "the red circle, right twice of three");
+    assertEquals(2 / 3.0, s.shapeAccuracy("small"), 1e-9);
+    assertTrue(Double.isNaN(s.shapeAccuracy("huge")));
     assertEquals(1L, s.toMap().get("outside_grammar"));
   }
 
@@ -41,6 +44,7 @@ class CaptionScoresTest {
     String printed = s.perAttribute();
     assertTrue(printed.contains("colour      50.00%   most often wrong: blue -> green (2), blue -> (none) (1)"), printed);
     assertTrue(printed.contains("background 100.00%" + System.lineSeparator()), printed);
+    assertTrue(printed.contains("    by size: large 100.00% of 3, small 33.33% of 3" + System.lineSeparator()), printed);
   }
 
   @Test
