@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -28,8 +29,8 @@ final class NearDuplicates {
   private NearDuplicates() {}
 
   /**
-   * The most clips a build hashes on the driver: about 200 bytes of hash and band keys each, so
-   * 50,000 clips hold about 10 MB there. Larger builds join in Spark.
+   * The most clips a build hashes on the driver: 16 longs of hash and band keys each, about 1 KB
+   * while the collected rows box them, so at most some 50 MB there. Larger builds join in Spark.
    */
   static final long DRIVER_MAX_CLIPS = 50_000;
 
@@ -47,7 +48,7 @@ final class NearDuplicates {
           .forEach(r -> thumbs.put(r.getString(0), (byte[]) r.get(1)));
       return thumbs;
     });
-    List<Row> rows = dropped.stream().map(id -> (Row) org.apache.spark.sql.RowFactory.create(id)).toList();
+    List<Row> rows = dropped.stream().map(RowFactory::create).toList();
     return spark.createDataFrame(rows, new StructType().add("clip_id", DataTypes.StringType, false));
   }
 
