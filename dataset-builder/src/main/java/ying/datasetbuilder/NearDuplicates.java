@@ -64,7 +64,7 @@ final class NearDuplicates {
         byBand.computeIfAbsent(band, k -> new ArrayList<>()).add(c);
       }
     }
-    // A pair shares several bands more often than not; each is tested once.
+    // A pair that shares several bands is met in each of them; the candidate sets keep it once.
     Map<String, Set<String>> candidates = new HashMap<>();
     for (List<Hashed> group : byBand.values()) {
       group.sort(Comparator.comparing(Hashed::clipId));

@@ -57,9 +57,9 @@ public final class CaptionScores {
     for (int i = 0; i < r.objects().size(); i++) {
       ObjectDescription want = r.objects().get(i);
       ObjectDescription have = p != null && i < p.objects().size() ? p.objects().get(i) : null;
-      count("shape", want.shape(), have == null ? null : have.shape());
+      boolean shapeRight = count("shape", want.shape(), have == null ? null : have.shape());
       long[] bySize = shapeBySize.computeIfAbsent(phrase(want.size()), k -> new long[2]);
-      bySize[0] += have != null && want.shape().equals(have.shape()) ? 1 : 0;
+      bySize[0] += shapeRight ? 1 : 0;
       bySize[1]++;
       count("colour", want.colour(), have == null ? null : have.colour());
       count("size", want.size(), have == null ? null : have.size());
@@ -70,7 +70,8 @@ public final class CaptionScores {
     }
   }
 
-  private void count(String attribute, Object want, Object got) {
+  /** Grades one answer and says whether it was right. */
+  private boolean count(String attribute, Object want, Object got) {
     boolean right = want.equals(got);
     long[] c = counts.get(attribute);
     c[0] += right ? 1 : 0;
@@ -78,6 +79,7 @@ public final class CaptionScores {
     if (!right) {
       confusions.get(attribute).merge(phrase(want) + " -> " + (got == null ? MISSING : phrase(got)), 1L, Long::sum);
     }
+    return right;
   }
 
   private static String phrase(Object value) {
@@ -128,10 +130,9 @@ public final class CaptionScores {
       }
       sb.append(System.lineSeparator());
       if (a.equals("shape") && !shapeBySize.isEmpty()) {
-        sb.append("    by size:");
-        shapeBySize.forEach((size, c) -> sb.append(String.format(java.util.Locale.ROOT, " %s %.2f%% of %d,", size,
-            100.0 * c[0] / c[1], c[1])));
-        sb.setLength(sb.length() - 1);
+        sb.append("    by size: ").append(String.join(", ", shapeBySize.entrySet().stream()
+            .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f%% of %d", e.getKey(),
+                100.0 * e.getValue()[0] / e.getValue()[1], e.getValue()[1])).toList()));
         sb.append(System.lineSeparator());
       }
     }
