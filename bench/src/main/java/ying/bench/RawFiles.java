@@ -67,12 +67,14 @@ final class RawFiles {
   /**
    * Endless batches of {@code batch} clips drawn from the first {@code count}, each made by
    * {@code make} from the clips' indices: each pass visits every clip once, in a fresh order from
-   * {@code rng}.
+   * {@code rng}. A batch may span two passes, so a file smaller than a batch still trains (its
+   * clips then repeat within a batch): the GPU payload carries only a few decoded clips beside
+   * the rendered ones, and the timing probe draws whole batches from them.
    */
   static <T> Iterator<T> shuffledBatches(int count, int batch, Random rng,
       java.util.function.Function<List<Integer>, T> make) {
-    if (count < batch) {
-      throw new IllegalArgumentException(count + " clips cannot fill a batch of " + batch);
+    if (count < 1) {
+      throw new IllegalArgumentException("no clips to draw batches of " + batch + " from");
     }
     return new Iterator<>() {
       private final List<Integer> order = new ArrayList<>();

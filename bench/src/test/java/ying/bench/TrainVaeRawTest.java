@@ -57,6 +57,22 @@ class TrainVaeRawTest {
   }
 
   @Test
+  void aFileSmallerThanABatchStillFillsBatchesAndEachPassVisitsEveryClip() {
+    java.util.Iterator<List<Integer>> batches = RawFiles.shuffledBatches(3, 5, new Random(2), List::copyOf);
+    List<Integer> drawn = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<Integer> batch = batches.next();
+      assertEquals(5, batch.size());
+      drawn.addAll(batch);
+    }
+    for (int pass = 0; pass < 5; pass++) {
+      assertEquals(java.util.Set.of(0, 1, 2), java.util.Set.copyOf(drawn.subList(3 * pass, 3 * pass + 3)),
+          "pass " + pass);
+    }
+    assertThrows(IllegalArgumentException.class, () -> RawFiles.shuffledBatches(0, 5, new Random(2), List::copyOf));
+  }
+
+  @Test
   void trainsWritesWhatPublishVaeReadsAndLearns() throws Exception {
     Path file = clips(4, 9, 16, 16, 1);
     Path out = dir.resolve("run");
