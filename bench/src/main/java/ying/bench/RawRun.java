@@ -70,9 +70,10 @@ final class RawRun {
 
   /**
    * The step count that fits in what is left of {@code seconds}: {@code probeSteps} steps are timed
-   * after two untimed ones (the first steps allocate and pick kernels).
+   * after two untimed ones (the first steps allocate and pick kernels); a step takes at least
+   * {@code supplySeconds}, the time the data source needs for a batch (0 for a file in memory).
    */
-  int plannedSteps(int seconds, int probeSteps, Step step) {
+  int plannedSteps(int seconds, int probeSteps, double supplySeconds, Step step) {
     double perStep = 0;
     for (int i = -2; i < probeSteps; i++) {
       long t0 = System.nanoTime();
@@ -82,8 +83,10 @@ final class RawRun {
       }
     }
     double budget = seconds - elapsed() - RESERVE_SECONDS;
-    int n = (int) Math.max(1, budget / perStep);
-    System.err.printf(Locale.ROOT, "probe: %.4f s/step; %d steps fit in %.0f s%n", perStep, n, budget);
+    double paced = Math.max(perStep, supplySeconds);
+    int n = (int) Math.max(1, budget / paced);
+    System.err.printf(Locale.ROOT, "probe: %.4f s/step, batches ready every %.4f s; %d steps fit in %.0f s%n",
+        perStep, supplySeconds, n, budget);
     return n;
   }
 

@@ -36,6 +36,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private final int rawCount;
   private final double rawShare;
   private final ExecutorService pool;
+  private final int threads;
   private final ArrayDeque<Future<DatasetBatch>> ahead = new ArrayDeque<>();
   private long submitted;
 
@@ -60,6 +61,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     this.raw = raw;
     this.rawCount = raw == null ? 0 : rawCount;
     this.rawShare = raw == null ? 0 : rawShare;
+    this.threads = threads;
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "render");
       t.setDaemon(true);
@@ -74,7 +76,8 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
 
   @Override
   public DatasetBatch next() {
-    while (ahead.size() < AHEAD) {
+    // Enough batches in flight to keep every thread busy.
+    while (ahead.size() < Math.max(AHEAD, 2 * threads)) {
       long k = submitted++;
       ahead.add(pool.submit(() -> render(k)));
     }
@@ -86,6 +89,32 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     } catch (ExecutionException e) {
       throw new IllegalStateException("rendering a batch failed", e.getCause());
     }
+  }
+
+  /**
+   * Seconds per batch that the threads deliver at full tilt: each renders one batch at once, off the
+   * training sequence (negative batch numbers), so the trainer's batches stay the same. Call it before
+   * the first {@link #next}, while the pool is idle; on a fast GPU the renderers, not the network,
+   * can set the pace, which a probe of network steps alone does not see.
+   */
+  double secondsPerBatch() {
+    long t0 = System.nanoTime();
+    List<Future<DatasetBatch>> probes = new ArrayList<>();
+    for (int i = 1; i <= threads; i++) {
+      long k = -i;
+      probes.add(pool.submit(() -> render(k)));
+    }
+    try {
+      for (Future<DatasetBatch> f : probes) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("rendering a batch failed", e.getCause());
+    }
+    return (System.nanoTime() - t0) / 1e9 / threads;
   }
 
   private DatasetBatch render(long k) {

@@ -71,48 +71,50 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
     JsonNode manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
     CaptionerConfig config = CaptionerConfig.fromJson(manifest.get("config"));
     Tokenizer tokenizer = Tokenizer.load(init.resolve(CaptionerModel.TOKENIZER_FILE));
-    int planned = options.steps != null ? options.steps : probe(run, config, tokenizer);
     Path out = options.out;
-    CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(run.dataset(options.clips), out.toString(), null,
-        "captioner",
-        planned, batch, learningRate, warmup, seed, 1, 10, valEvery, mirror, null);
-    Files.createDirectories(out);
-    try (CaptionerModel model = CaptionerModel.load(init, config, tokenizer);
-        RenderedClips rendered = options.rendered(run, batch)) {
-      Random rng = new Random(seed);
-      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
-      CaptionerTrainer.Fit fit = CaptionerTrainer.fit(model, cfg, batches,
-          data.singles(run.trainClips, data.clips.size()), rng);
-      model.save(out);
-      Publishing.writeLossLog(out, fit.log(), "Loss");
-      RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
-          config.toJson(RawRun.JSON));
-      ObjectNode facts = run.runJson(TrainCaptionerRaw.class, spec.commandLine().getParseResult().originalArgs(),
-          planned);
-      facts.put("batch", batch);
-      facts.put("learning_rate", learningRate);
-      facts.put("warmup", warmup);
-      facts.put("seed", seed);
-      facts.put("mirror", mirror);
-      facts.put("published_step", fit.publishedStep());
-      options.record(facts);
-      facts.put("init", init.toString());
-      facts.put("init_ref", RawRun.checkpointRef(manifest));
-      run.writeRunJson(out, facts);
-      System.err.printf(Locale.ROOT, "train-captioner-raw: %d steps (published step %d), %.0f s in all; wrote %s%n",
-          planned, fit.publishedStep(), run.elapsed(), out);
+    try (RenderedClips rendered = options.rendered(run, batch)) {
+      int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, rendered);
+      CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(run.dataset(options.clips), out.toString(), null,
+          "captioner", planned, batch, learningRate, warmup, seed, 1, 10, valEvery, mirror, null);
+      Files.createDirectories(out);
+      try (CaptionerModel model = CaptionerModel.load(init, config, tokenizer)) {
+        Random rng = new Random(seed);
+        Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
+        CaptionerTrainer.Fit fit = CaptionerTrainer.fit(model, cfg, batches,
+            data.singles(run.trainClips, data.clips.size()), rng);
+        model.save(out);
+        Publishing.writeLossLog(out, fit.log(), "Loss");
+        RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
+            config.toJson(RawRun.JSON));
+        ObjectNode facts = run.runJson(TrainCaptionerRaw.class, spec.commandLine().getParseResult().originalArgs(),
+            planned);
+        facts.put("batch", batch);
+        facts.put("learning_rate", learningRate);
+        facts.put("warmup", warmup);
+        facts.put("seed", seed);
+        facts.put("mirror", mirror);
+        facts.put("published_step", fit.publishedStep());
+        options.record(facts);
+        facts.put("init", init.toString());
+        facts.put("init_ref", RawRun.checkpointRef(manifest));
+        run.writeRunJson(out, facts);
+        System.err.printf(Locale.ROOT, "train-captioner-raw: %d steps (published step %d), %.0f s in all; wrote %s%n",
+            planned, fit.publishedStep(), run.elapsed(), out);
+      }
     }
     return 0;
   }
 
   /** Times steps of a throwaway copy of the network on this device for --seconds. */
-  private int probe(RawRun run, CaptionerConfig config, Tokenizer tokenizer) throws java.io.IOException {
+  private int probe(RawRun run, CaptionerConfig config, Tokenizer tokenizer, RenderedClips rendered)
+      throws java.io.IOException {
     Random rng = new Random(seed);
     var batches = run.data.endless(run.data.clips.size(), batch, rng);
     try (CaptionerModel probe = CaptionerModel.load(init, config, tokenizer);
         Trainer trainer = probe.djlModel().newTrainer(CaptionerTrainer.trainingConfig(
             ai.djl.training.tracker.Tracker.fixed(1e-6f)))) {
-      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps,
+          rendered == null ? 0 : rendered.secondsPerBatch(), () -> {
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           CaptionerTrainer.backward(trainer, probe, batches.next(), rng, mirror, scope);
           trainer.step();

@@ -125,7 +125,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     try (DitModel copy = DitModel.load(init, config, tokenizer);
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
-      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps, 0, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
           DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, scope);
           trainer.step();

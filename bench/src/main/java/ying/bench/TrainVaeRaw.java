@@ -97,53 +97,55 @@ public final class TrainVaeRaw implements Callable<Integer> {
           d.temporalDownsample().subList(0, widths.size()), resBlocks, d.kernel(), d.groups(), d.normEps(),
           d.logVarMin(), d.logVarMax());
     }
-    int planned = options.steps != null ? options.steps : probe(run, config, window);
     Path out = options.out;
-    VaeTrainingConfig cfg = new VaeTrainingConfig(run.dataset(options.clips), out.toString(), null, config, "vae",
-        planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
-    Files.createDirectories(out);
-    try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed);
-        RenderedClips rendered = options.rendered(run, batch)) {
-      Random rng = new Random(seed);
-      Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
-      List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(run.trainClips, data.clips.size()), rng);
-      model.save(out);
-      VaeTrainer.writeLogCsv(out, log);
-      RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
-          config.toJson(RawRun.JSON));
-      ObjectNode facts = run.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
-      facts.put("batch", batch);
-      facts.put("crop", crop);
-      facts.put("learning_rate", learningRate);
-      facts.put("warmup", warmup);
-      facts.put("kl_weight", klWeight);
-      facts.put("seed", seed);
-      options.record(facts);
-      facts.put("init", init == null ? null : init.toString());
-      if (init != null && Files.exists(init.resolve("manifest.json"))) {
-        // A checkpoint folder names itself: PublishVae records it as the new version's parent.
-        var manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
-        facts.put("init_ref", RawRun.checkpointRef(manifest));
+    try (RenderedClips rendered = options.rendered(run, batch)) {
+      int planned = options.steps != null ? options.steps : probe(run, config, window, rendered);
+      VaeTrainingConfig cfg = new VaeTrainingConfig(run.dataset(options.clips), out.toString(), null, config, "vae",
+          planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
+      Files.createDirectories(out);
+      try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed)) {
+        Random rng = new Random(seed);
+        Iterator<DatasetBatch> batches = rendered != null ? rendered : data.endless(run.trainClips, batch, rng);
+        List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(run.trainClips, data.clips.size()), rng);
+        model.save(out);
+        VaeTrainer.writeLogCsv(out, log);
+        RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
+            config.toJson(RawRun.JSON));
+        ObjectNode facts = run.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
+        facts.put("batch", batch);
+        facts.put("crop", crop);
+        facts.put("learning_rate", learningRate);
+        facts.put("warmup", warmup);
+        facts.put("kl_weight", klWeight);
+        facts.put("seed", seed);
+        options.record(facts);
+        facts.put("init", init == null ? null : init.toString());
+        if (init != null && Files.exists(init.resolve("manifest.json"))) {
+          // A checkpoint folder names itself: PublishVae records it as the new version's parent.
+          var manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
+          facts.put("init_ref", RawRun.checkpointRef(manifest));
+        }
+        facts.put("parameters", model.djlModel().getBlock().getParameters().stream()
+            .mapToLong(p -> p.getValue().getArray().size()).sum());
+        double[] last = log.get(log.size() - 1);
+        facts.put("final_train_loss", last[1]);
+        facts.put("final_val_psnr_db", last[7]);
+        run.writeRunJson(out, facts);
+        System.err.printf(Locale.ROOT, "train-vae-raw: %d steps, val PSNR %.2f dB, %.0f s in all; wrote %s%n", planned,
+            last[7], run.elapsed(), out);
       }
-      facts.put("parameters", model.djlModel().getBlock().getParameters().stream()
-          .mapToLong(p -> p.getValue().getArray().size()).sum());
-      double[] last = log.get(log.size() - 1);
-      facts.put("final_train_loss", last[1]);
-      facts.put("final_val_psnr_db", last[7]);
-      run.writeRunJson(out, facts);
-      System.err.printf(Locale.ROOT, "train-vae-raw: %d steps, val PSNR %.2f dB, %.0f s in all; wrote %s%n", planned,
-          last[7], run.elapsed(), out);
     }
     return 0;
   }
 
   /** Times steps of a throwaway copy of this network on this device for --seconds. */
-  private int probe(RawRun run, VaeConfig config, int[] w) {
+  private int probe(RawRun run, VaeConfig config, int[] w, RenderedClips rendered) {
     Random rng = new Random(seed);
     var batches = run.data.endless(run.data.clips.size(), batch, rng);
     try (VaeModel probe = VaeModel.create(config, seed);
         Trainer trainer = probe.djlModel().newTrainer(VaeTrainer.trainingConfig(Tracker.fixed(1e-5f)))) {
-      return run.plannedSteps(options.seconds, options.probeSteps, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps,
+          rendered == null ? 0 : rendered.secondsPerBatch(), () -> {
         byte[] crops = VaeCrops.cut(batches.next(), w[0], w[1], w[2], rng);
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);

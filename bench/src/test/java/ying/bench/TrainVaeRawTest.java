@@ -73,6 +73,15 @@ class TrainVaeRawTest {
   }
 
   @Test
+  void theProbePlansNoMoreStepsThanTheDataSourceCanFeed() throws Exception {
+    RawRun run = new RawRun(clips(3, 5, 8, 8, 0));
+    int seconds = (int) Math.ceil(run.elapsed() + RawRun.RESERVE_SECONDS) + 60;
+    int fed = run.plannedSteps(seconds, 2, 2.0, () -> { });
+    assertTrue(fed >= 28 && fed <= 30, fed + " steps of a 2 s batch in about 60 s");
+    assertTrue(run.plannedSteps(seconds, 2, 0, () -> { }) > 1000, "a free step and a file in memory");
+  }
+
+  @Test
   void trainsWritesWhatPublishVaeReadsAndLearns() throws Exception {
     Path file = clips(4, 9, 16, 16, 1);
     Path out = dir.resolve("run");
