@@ -40,7 +40,7 @@ done
 # so the device call returns them before its own time limit ends everything.
 if [ -n "${LIMIT:-}" ]; then
   ( sleep $(( LIMIT - ($(date +%s) - t0) )); stamp "LIMIT reached: stopping what still runs"
-    pkill -f 'ying\.bench\.Train' ) &
+    for p in "${pids[@]}"; do pkill -P "$p"; done ) &
   watchdog=$!
 fi
 for p in "${pids[@]}"; do wait "$p"; done
