@@ -81,8 +81,12 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       long k = submitted++;
       ahead.add(pool.submit(() -> render(k)));
     }
+    return await(ahead.poll());
+  }
+
+  private static DatasetBatch await(Future<DatasetBatch> batch) {
     try {
-      return ahead.poll().get();
+      return batch.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -104,16 +108,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       long k = -i;
       probes.add(pool.submit(() -> render(k)));
     }
-    try {
-      for (Future<DatasetBatch> f : probes) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("rendering a batch failed", e.getCause());
-    }
+    probes.forEach(RenderedClips::await);
     return (System.nanoTime() - t0) / 1e9 / threads;
   }
 
