@@ -103,6 +103,21 @@ final class RawRun {
     return run;
   }
 
+  /**
+   * Writes the trained network's {@code config.json} into {@code out} and starts its run.json with the
+   * settings every raw trainer has; the caller adds its own and calls {@link #writeRunJson}.
+   */
+  ObjectNode saveRun(Path out, JsonNode config, Class<?> main, List<String> args, int steps, int batch,
+      float learningRate, int warmup, long seed) throws IOException {
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config);
+    ObjectNode run = runJson(main, args, steps);
+    run.put("batch", batch);
+    run.put("learning_rate", learningRate);
+    run.put("warmup", warmup);
+    run.put("seed", seed);
+    return run;
+  }
+
   void writeRunJson(Path out, ObjectNode run) throws IOException {
     run.put("seconds", elapsed());
     JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("run.json").toFile(), run);

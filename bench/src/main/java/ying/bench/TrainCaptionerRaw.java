@@ -84,14 +84,8 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
             data.singles(run.trainClips, data.clips.size()), rng);
         model.save(out);
         Publishing.writeLossLog(out, fit.log(), "Loss");
-        RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
-            config.toJson(RawRun.JSON));
-        ObjectNode facts = run.runJson(TrainCaptionerRaw.class, spec.commandLine().getParseResult().originalArgs(),
-            planned);
-        facts.put("batch", batch);
-        facts.put("learning_rate", learningRate);
-        facts.put("warmup", warmup);
-        facts.put("seed", seed);
+        ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainCaptionerRaw.class,
+            spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
         facts.put("mirror", mirror);
         facts.put("published_step", fit.publishedStep());
         options.record(facts);

@@ -97,14 +97,9 @@ public final class TrainDitRaw implements Callable<Integer> {
       Path out = options.out;
       model.save(out);
       Publishing.writeLossLog(out, log, "v loss");
-      RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
-          config.toJson(RawRun.JSON));
-      ObjectNode facts = run.runJson(TrainDitRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
-      facts.put("batch", batch);
-      facts.put("learning_rate", learningRate);
-      facts.put("warmup", warmup);
+      ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainDitRaw.class,
+          spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
-      facts.put("seed", seed);
       facts.put("vae", vae);
       facts.put("init", init.toString());
       facts.put("init_ref", RawRun.checkpointRef(manifest));

@@ -109,15 +109,10 @@ public final class TrainVaeRaw implements Callable<Integer> {
         List<double[]> log = VaeTrainer.fit(model, cfg, batches, data.singles(run.trainClips, data.clips.size()), rng);
         model.save(out);
         VaeTrainer.writeLogCsv(out, log);
-        RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(),
-            config.toJson(RawRun.JSON));
-        ObjectNode facts = run.runJson(TrainVaeRaw.class, spec.commandLine().getParseResult().originalArgs(), planned);
-        facts.put("batch", batch);
+        ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainVaeRaw.class,
+            spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
         facts.put("crop", crop);
-        facts.put("learning_rate", learningRate);
-        facts.put("warmup", warmup);
         facts.put("kl_weight", klWeight);
-        facts.put("seed", seed);
         options.record(facts);
         facts.put("init", init == null ? null : init.toString());
         if (init != null && Files.exists(init.resolve("manifest.json"))) {
