@@ -138,8 +138,9 @@ final class RawRun {
   /** What a publisher adds to the manifest of a run trained elsewhere: where, how long, on what clips. */
   static Map<String, Object> publishFacts(JsonNode run, String machine, Class<?> publisher, List<String> args) {
     Map<String, Object> facts = new LinkedHashMap<>();
+    // The raw trainers run on GPU machines (bench/gpu-device/) and on CPUs alike: the device says which.
     facts.put("trained_on", run.path("device").asText() + (machine == null ? "" : " of " + machine) + ", "
-        + run.path("engine").asText() + " (bench/gpu-device/)");
+        + run.path("engine").asText());
     facts.put("training_seconds", Math.round(run.path("seconds").asDouble()));
     facts.put("raw_clips", JSON.convertValue(run.path("clips"), Map.class));
     if (run.has("rendered_world_seed")) {
