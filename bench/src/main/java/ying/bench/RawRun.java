@@ -90,8 +90,14 @@ final class RawRun {
     return n;
   }
 
-  /** run.json's common part: the main, its arguments, the step count, the device and the clips. */
-  ObjectNode runJson(Class<?> main, List<String> args, int steps) {
+  /**
+   * Writes the trained network's {@code config.json} into {@code out} and starts its run.json with what
+   * every raw trainer records (the main, its arguments, the step count, the device, the clips, and the
+   * batch, learning rate, warm-up and seed); the caller adds its own and calls {@link #writeRunJson}.
+   */
+  ObjectNode saveRun(Path out, JsonNode config, Class<?> main, List<String> args, int steps, int batch,
+      float learningRate, int warmup, long seed) throws IOException {
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config);
     ObjectNode run = JSON.createObjectNode();
     run.put("main", main.getName());
     ArrayNode a = run.putArray("args");
@@ -100,17 +106,6 @@ final class RawRun {
     run.put("device", Devices.current().toString());
     run.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
     run.set("clips", provenance);
-    return run;
-  }
-
-  /**
-   * Writes the trained network's {@code config.json} into {@code out} and starts its run.json with the
-   * settings every raw trainer has; the caller adds its own and calls {@link #writeRunJson}.
-   */
-  ObjectNode saveRun(Path out, JsonNode config, Class<?> main, List<String> args, int steps, int batch,
-      float learningRate, int warmup, long seed) throws IOException {
-    JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("config.json").toFile(), config);
-    ObjectNode run = runJson(main, args, steps);
     run.put("batch", batch);
     run.put("learning_rate", learningRate);
     run.put("warmup", warmup);
