@@ -139,7 +139,9 @@ public final class DatasetWriter {
       long rowCount = tally.kept();
       int shards = shardCount(rowCount, config);
       if (vae == null) {
-        writeShards(rows, shards, layout, config);
+        // The rows sit in the persisted decode partitions: merging those into the shard tasks writes
+        // them without first shuffling every frame through local disk once more.
+        writeShards(rows.coalesce(shards), layout, config);
       } else {
         // The VAE is the slow part (seconds per clip on a CPU). In the write's few tasks it kept cores
         // idle and printed nothing for minutes; small tasks of their own use every core and report.
@@ -150,7 +152,8 @@ public final class DatasetWriter {
             rowCount, vae, latentTasks, shards);
         try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset-latents",
             new Progress("build-dataset latents", "tasks", partitions + latentTasks + shards))) {
-          writeShards(rows, shards, layout, config);
+          // A shuffle here, not a merge: merging would pull the VAE into the few shard tasks.
+          writeShards(rows.repartition(shards, col("split"), col("bucket"), col("clip_id")), layout, config);
         }
       }
       await(errorsWritten);
@@ -240,13 +243,14 @@ public final class DatasetWriter {
   }
 
   /**
-   * Writes {@code rows} as {@code shards} partitions, each file capped at the rows that fit the target.
-   * The fault hook sits right before the write, so an injected failure kills a task attempt mid-write.
+   * Writes each partition of {@code rows} as one shard per split and bucket it holds, each file capped
+   * at the rows that fit the target. The fault hook sits right before the write, so an injected
+   * failure kills a task attempt mid-write.
    */
-  static void writeShards(Dataset<Row> rows, int shards, DatasetLayout layout, BuildConfig config) {
+  static void writeShards(Dataset<Row> rows, DatasetLayout layout, BuildConfig config) {
     // Append, not Overwrite: the folder was emptied before the build, and overwriting would delete
     // the _errors/ written beside the shards.
-    FaultInjection.guard(rows.repartition(shards, col("split"), col("bucket"), col("clip_id"))).write()
+    FaultInjection.guard(rows).write()
         .mode(SaveMode.Append)
         .option("maxRecordsPerFile", rowsPerShard(config))
         .partitionBy("split", "bucket")
