@@ -53,6 +53,8 @@ public final class DatasetWriter {
   /** Clips per task of the latents stage: enough to pay for loading the VAE, few enough to spread and report. */
   static final int CLIPS_PER_LATENT_TASK = 16;
 
+  private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
+
   /** Which VAE writes latents: a registry and a ref in it (NAME[@VERSION]). */
   public record Latents(String registry, String ref) {}
 
@@ -100,11 +102,21 @@ public final class DatasetWriter {
       }
     }
     int partitions = decodeTasks(videos, spark.sparkContext().defaultParallelism());
-    Dataset<Row> processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
     // Every step but the shard write needs only the small columns. Each pass over the persisted
-    // rows reads their frames back from disk, so the near-duplicate joins, counts, errors and report
-    // read a copy without them, filled by the same job that decodes the clips.
-    Dataset<Row> meta = processed.drop("frames").persist(StorageLevel.MEMORY_AND_DISK());
+    // rows reads their frames back from disk, so the near-duplicate search, counts, errors and report
+    // read a copy without them, filled by the same tasks that decode the clips.
+    Dataset<Row> processed;
+    Dataset<Row> meta;
+    String adaptive = spark.conf().get(ADAPTIVE);
+    // Cached plans made with adaptive execution fill the clips' cache in one job, then read every
+    // frame back from disk in a second to fill the copy; without it one pass fills both.
+    spark.conf().set(ADAPTIVE, "false");
+    try {
+      processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
+      meta = processed.drop("frames").persist(StorageLevel.MEMORY_AND_DISK());
+    } finally {
+      spark.conf().set(ADAPTIVE, adaptive);
+    }
     Dataset<Row> duplicates = null;
     ExecutorService side = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "build-dataset-side");
