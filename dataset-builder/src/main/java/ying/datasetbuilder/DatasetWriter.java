@@ -153,7 +153,11 @@ public final class DatasetWriter {
       if (vae == null) {
         // The rows sit in the persisted decode partitions: merging those into the shard tasks writes
         // them without first shuffling every frame through local disk once more.
-        writeShards(rows.coalesce(shards), layout, config);
+        System.err.printf(Locale.ROOT, "build-dataset: writing %d clips to shards%n", rowCount);
+        try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset-shards",
+            new Progress("build-dataset shards", "tasks", Math.min(shards, partitions)))) {
+          writeShards(rows.coalesce(shards), layout, config);
+        }
       } else {
         // The VAE is the slow part (seconds per clip on a CPU). In the write's few tasks it kept cores
         // idle and printed nothing for minutes; small tasks of their own use every core and report.
