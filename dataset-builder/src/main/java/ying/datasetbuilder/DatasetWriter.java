@@ -104,12 +104,12 @@ public final class DatasetWriter {
     int partitions = decodeTasks(videos, spark.sparkContext().defaultParallelism());
     // Every step but the shard write needs only the small columns. Each pass over the persisted
     // rows reads their frames back from disk, so the near-duplicate search, counts, errors and report
-    // read a copy without them, filled by the same tasks that decode the clips.
+    // read a copy without them, filled by the same tasks that decode the clips. Both caches are
+    // planned without adaptive execution: with it, the copy's plan fills the clips' cache in a job of
+    // its own and then reads every frame back from disk to fill the copy.
     Dataset<Row> processed;
     Dataset<Row> meta;
     String adaptive = spark.conf().get(ADAPTIVE);
-    // Cached plans made with adaptive execution fill the clips' cache in one job, then read every
-    // frame back from disk in a second to fill the copy; without it one pass fills both.
     spark.conf().set(ADAPTIVE, "false");
     try {
       processed = DatasetBuild.process(table, config, hadoop, partitions).persist(StorageLevel.DISK_ONLY());
@@ -151,11 +151,11 @@ public final class DatasetWriter {
       long rowCount = tally.kept();
       int shards = shardCount(rowCount, config);
       if (vae == null) {
-        // The rows sit in the persisted decode partitions: merging those into the shard tasks writes
-        // them without first shuffling every frame through local disk once more.
         System.err.printf(Locale.ROOT, "build-dataset: writing %d clips to shards%n", rowCount);
         try (SparkProgress ignored = SparkProgress.watch(spark, "build-dataset-shards",
             new Progress("build-dataset shards", "tasks", Math.min(shards, partitions)))) {
+          // The rows sit in the persisted decode partitions: merging those into the shard tasks writes
+          // them without first shuffling every frame through local disk once more.
           writeShards(rows.coalesce(shards), layout, config);
         }
       } else {
