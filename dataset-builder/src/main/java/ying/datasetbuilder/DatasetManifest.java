@@ -51,31 +51,65 @@ final class DatasetManifest {
    */
   static List<Map<String, Object>> fileHashes(SparkSession spark, Storage storage, DatasetLayout layout)
       throws IOException {
-    List<String> shards = new ArrayList<>();
-    for (String f : storage.listFiles(layout.root())) {
-      String rel = f.substring(layout.root().length() + 1);
-      if (rel.startsWith("split=") && f.endsWith(".parquet")) {
-        shards.add(f);
+    Map<String, Long> sizes = new LinkedHashMap<>();
+    for (Map.Entry<String, Long> f : storage.listFileSizes(layout.root()).entrySet()) {
+      String rel = f.getKey().substring(layout.root().length() + 1);
+      if (rel.startsWith("split=") && f.getKey().endsWith(".parquet")) {
+        sizes.put(f.getKey(), f.getValue());
       }
     }
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     String root = layout.root();
+    List<List<String>> bins = bins(sizes, spark.sparkContext().defaultParallelism());
     List<Map<String, Object>> out = new ArrayList<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(shards, Math.max(1, Math.min(shards.size(), spark.sparkContext().defaultParallelism())))
-        .map(f -> {
+        .parallelize(bins, Math.max(1, bins.size()))
+        .flatMap(bin -> {
           Storage s = hadoop.storage();
-          Map<String, Object> entry = new LinkedHashMap<>();
-          entry.put("path", f.substring(root.length() + 1));
-          entry.put("bytes", s.statusOrNull(f).getLen());
-          entry.put("sha256", Hashing.sha256(s.open(f)));
-          try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f),
-              hadoop.toConfiguration()))) {
-            entry.put("rows", footer.getRecordCount());
+          List<Map<String, Object>> entries = new ArrayList<>();
+          for (String f : bin) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", f.substring(root.length() + 1));
+            entry.put("bytes", s.statusOrNull(f).getLen());
+            entry.put("sha256", Hashing.sha256(s.open(f)));
+            try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f),
+                hadoop.toConfiguration()))) {
+              entry.put("rows", footer.getRecordCount());
+            }
+            entries.add(entry);
           }
-          return entry;
+          return entries.iterator();
         }).collect());
     out.sort(java.util.Comparator.comparing(m -> (String) m.get("path")));
     return out;
+  }
+
+  /**
+   * The files in at most {@code tasks} groups of about equal bytes, largest file first into the
+   * lightest group: one group per task keeps every core hashing until the end. In slices of the
+   * sorted listing, one core hashed a large train shard alone after the other had done the val
+   * shards; one task per file costs more in task overhead than it saves on one core.
+   */
+  static List<List<String>> bins(Map<String, Long> sizes, int tasks) {
+    int n = Math.max(1, Math.min(tasks, sizes.size()));
+    List<List<String>> bins = new ArrayList<>();
+    long[] load = new long[n];
+    for (int i = 0; i < n; i++) {
+      bins.add(new ArrayList<>());
+    }
+    List<Map.Entry<String, Long>> files = new ArrayList<>(sizes.entrySet());
+    files.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+    for (Map.Entry<String, Long> f : files) {
+      int lightest = 0;
+      for (int i = 1; i < n; i++) {
+        if (load[i] < load[lightest]) {
+          lightest = i;
+        }
+      }
+      bins.get(lightest).add(f.getKey());
+      load[lightest] += f.getValue();
+    }
+    bins.removeIf(List::isEmpty);
+    return bins;
   }
 
   /** Rows of (split, bucket, count) from {@link #fileHashes}' entries, ordered by split and bucket. */
