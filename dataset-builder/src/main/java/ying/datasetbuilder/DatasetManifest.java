@@ -60,16 +60,17 @@ final class DatasetManifest {
     }
     HadoopConf hadoop = new HadoopConf(spark.sparkContext().hadoopConfiguration());
     String root = layout.root();
-    List<List<String>> bins = bins(sizes, spark.sparkContext().defaultParallelism());
+    List<LinkedHashMap<String, Long>> bins = bins(sizes, spark.sparkContext().defaultParallelism());
     List<Map<String, Object>> out = new ArrayList<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(bins, Math.max(1, bins.size()))
         .flatMap(bin -> {
           Storage s = hadoop.storage();
           List<Map<String, Object>> entries = new ArrayList<>();
-          for (String f : bin) {
+          for (Map.Entry<String, Long> file : bin.entrySet()) {
+            String f = file.getKey();
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("path", f.substring(root.length() + 1));
-            entry.put("bytes", s.statusOrNull(f).getLen());
+            entry.put("bytes", file.getValue());
             entry.put("sha256", Hashing.sha256(s.open(f)));
             try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(f),
                 hadoop.toConfiguration()))) {
@@ -84,17 +85,17 @@ final class DatasetManifest {
   }
 
   /**
-   * The files in at most {@code tasks} groups of about equal bytes, largest file first into the
-   * lightest group: one group per task keeps every core hashing until the end. In slices of the
-   * sorted listing, one core hashed a large train shard alone after the other had done the val
-   * shards; one task per file costs more in task overhead than it saves on one core.
+   * The files and their sizes in at most {@code tasks} groups of about equal bytes, largest file
+   * first into the lightest group: one group per task keeps every core hashing until the end. In
+   * slices of the sorted listing, one core hashed a large train shard alone after the other had done
+   * the val shards; one task per file costs more in task overhead than it saves on one core.
    */
-  static List<List<String>> bins(Map<String, Long> sizes, int tasks) {
+  static List<LinkedHashMap<String, Long>> bins(Map<String, Long> sizes, int tasks) {
     int n = Math.max(1, Math.min(tasks, sizes.size()));
-    List<List<String>> bins = new ArrayList<>();
+    List<LinkedHashMap<String, Long>> bins = new ArrayList<>();
     long[] load = new long[n];
     for (int i = 0; i < n; i++) {
-      bins.add(new ArrayList<>());
+      bins.add(new LinkedHashMap<>());
     }
     List<Map.Entry<String, Long>> files = new ArrayList<>(sizes.entrySet());
     files.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
@@ -105,10 +106,10 @@ final class DatasetManifest {
           lightest = i;
         }
       }
-      bins.get(lightest).add(f.getKey());
+      bins.get(lightest).put(f.getKey(), f.getValue());
       load[lightest] += f.getValue();
     }
-    bins.removeIf(List::isEmpty);
+    bins.removeIf(Map::isEmpty);
     return bins;
   }
 

@@ -18,10 +18,12 @@ class DatasetManifestTest {
     sizes.put("val/a", 30L);
     sizes.put("val/b", 20L);
     sizes.put("val/c", 5L);
-    List<List<String>> two = DatasetManifest.bins(sizes, 2);
+    List<LinkedHashMap<String, Long>> two = DatasetManifest.bins(sizes, 2);
     // 145 bytes each, where the listing cut in two would give 235 and 55.
-    assertEquals(List.of(List.of("train/a", "val/a", "val/b", "val/c"), List.of("train/b", "train/c")), two);
-    assertEquals(List.of(List.copyOf(sizes.keySet())), DatasetManifest.bins(sizes, 1));
+    assertEquals(List.of(List.of("train/a", "val/a", "val/b", "val/c"), List.of("train/b", "train/c")),
+        two.stream().map(bin -> List.copyOf(bin.keySet())).toList());
+    assertEquals(Map.of("train/a", 90L, "val/a", 30L, "val/b", 20L, "val/c", 5L), two.get(0), "sizes go with the files");
+    assertEquals(List.of(sizes), DatasetManifest.bins(sizes, 1));
     assertEquals(6, DatasetManifest.bins(sizes, 64).size(), "never more groups than files");
     assertEquals(List.of(), DatasetManifest.bins(Map.of(), 4), "no shards, no task");
   }
