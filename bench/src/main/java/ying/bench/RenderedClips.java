@@ -19,7 +19,7 @@ import ying.core.synth.WorldOptions;
  * Endless training clips rendered from the synthetic world as build-dataset would cut them from
  * {@code ying synth}'s videos, minus the H.264 round trip: frames rendered at the world's 192x128
  * and 16 fps, every second frame (8 fps), halved to 96x64 with the triangle filter FFmpeg's bilinear
- * scaler applies when it halves a picture. For a GPU machine with no FFmpeg, where a data set would
+ * scaler applies when it halves a picture (or kept at 192x128, for a captioner that reads them whole). For a GPU machine with no FFmpeg, where a data set would
  * not fit the payload: a few threads render ahead of the trainer. Batch {@code k} is the same for a
  * given seed whatever the thread count; a share of the clips can come from a {@link RawClips} file
  * of decoded clips, so the network also sees the codec's artefacts.
@@ -30,6 +30,8 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
 
   private final SyntheticWorld world;
   private final int frames;
+  private final int height;
+  private final int width;
   private final int batch;
   private final long seed;
   private final RawClips raw;
@@ -42,7 +44,8 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
 
   /**
    * @param frames clip length at 8 fps
-   * @param raw decoded clips of the same shape (its first {@code rawCount}), or null
+   * @param raw decoded clips of the same shape (its first {@code rawCount}), or null; rendered clips
+   *     take its size, 96x64 or 192x128 (96x64 without it)
    * @param rawShare the chance that a clip of a batch comes from {@code raw}
    */
   RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare) {
@@ -50,9 +53,12 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     if (o.width() != 192 || o.height() != 128 || o.fps() != SOURCE_FPS) {
       throw new IllegalStateException("the world's defaults changed: " + o);
     }
-    if (raw != null && (raw.frames != frames || raw.height != 64 || raw.width != 96)) {
+    this.height = raw == null ? 64 : raw.height;
+    this.width = raw == null ? 96 : raw.width;
+    boolean halved = height == 64 && width == 96;
+    if (raw != null && (raw.frames != frames || !(halved || (height == 128 && width == 192)))) {
       throw new IllegalArgumentException("raw clips of " + raw.frames + "x" + raw.height + "x" + raw.width
-          + " do not match rendered clips of " + frames + "x64x96");
+          + " do not match rendered clips of " + frames + "x64x96 or " + frames + "x128x192");
     }
     this.world = new SyntheticWorld(seed, o);
     this.frames = frames;
@@ -120,7 +126,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   }
 
   private DatasetBatch render(long k) {
-    int clipBytes = frames * 64 * 96 * 3;
+    int clipBytes = frames * height * width * 3;
     byte[] pixels = new byte[batch * clipBytes];
     List<String> ids = new ArrayList<>(batch);
     List<String> captions = new ArrayList<>(batch);
@@ -137,7 +143,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
         captions.add(scene.caption());
       }
     }
-    return new DatasetBatch(ids, captions, frames, 64, 96, pixels);
+    return new DatasetBatch(ids, captions, frames, height, width, pixels);
   }
 
   /** Renders one window of a scene long enough for it, from a random video of the world; returns the scene. */
@@ -155,7 +161,11 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       byte[] full = new byte[plan.width() * plan.height() * 3];
       for (int t = 0; t < frames; t++) {
         plan.renderFrame(start + 2 * t, full);
-        halve(full, plan.width(), plan.height(), out, offset + t * 96 * 64 * 3);
+        if (width == plan.width()) {
+          System.arraycopy(full, 0, out, offset + t * full.length, full.length);
+        } else {
+          halve(full, plan.width(), plan.height(), out, offset + t * width * height * 3);
+        }
       }
       return s;
     }

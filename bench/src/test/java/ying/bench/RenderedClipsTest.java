@@ -88,4 +88,26 @@ class RenderedClipsTest {
     }
     assertTrue(rendered > 5 && rendered < 15, rendered + " of 15 clips rendered at a raw share of 0.3");
   }
+
+  /** With raw clips at the world's own size, rendered clips keep it: the same clips as the halved ones, whole. */
+  @Test
+  void fullSizeRendersAreTheHalvedOnesBeforeHalving() throws Exception {
+    RawClips small = new RawClips(5, 64, 96, List.of(new byte[5 * 64 * 96 * 3]), List.of("a"));
+    RawClips full = new RawClips(5, 128, 192, List.of(new byte[5 * 128 * 192 * 3]), List.of("a"));
+    try (RenderedClips halved = new RenderedClips(4, 5, 2, 1, small, 1, 0);
+        RenderedClips whole = new RenderedClips(4, 5, 2, 1, full, 1, 0)) {
+      DatasetBatch a = halved.next();
+      DatasetBatch b = whole.next();
+      assertEquals(a.captions(), b.captions());
+      assertEquals(128, b.height());
+      assertEquals(192, b.width());
+      byte[] frame = new byte[96 * 64 * 3];
+      int big = 192 * 128 * 3;
+      for (int t = 0; t < 2 * 5; t++) {
+        RenderedClips.halve(java.util.Arrays.copyOfRange(b.pixels(), t * big, (t + 1) * big), 192, 128, frame, 0);
+        assertArrayEquals(java.util.Arrays.copyOfRange(a.pixels(), t * frame.length, (t + 1) * frame.length), frame,
+            "frame " + t);
+      }
+    }
+  }
 }

@@ -13,11 +13,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param maxTokens longest caption in tokens, including begin and end
  * @param stemChannels channels of the convolutional stem in front of the tubelet projection, or 0
  *     for none (the projection then reads raw pixels, as captioner@1 did)
+ * @param pixelFold side of the pixel blocks folded into channels in front of the stem ({@link
+ *     PixelFold}); 1 for none. {@code height}, {@code width} and {@code patch} count input pixels.
  */
 public record CaptionerConfig(int frames, int height, int width, int tubeletFrames, int patch, int dim, int heads,
-    int encoderLayers, int decoderLayers, int maxTokens, int vocabSize, int stemChannels) {
+    int encoderLayers, int decoderLayers, int maxTokens, int vocabSize, int stemChannels, int pixelFold) {
+
+  /** A captioner that reads its frames' pixels as they are (no {@link PixelFold}). */
+  public CaptionerConfig(int frames, int height, int width, int tubeletFrames, int patch, int dim, int heads,
+      int encoderLayers, int decoderLayers, int maxTokens, int vocabSize, int stemChannels) {
+    this(frames, height, width, tubeletFrames, patch, dim, heads, encoderLayers, decoderLayers, maxTokens, vocabSize,
+        stemChannels, 1);
+  }
 
   public CaptionerConfig {
+    if (pixelFold < 1 || (pixelFold > 1 && stemChannels == 0)) {
+      throw new IllegalArgumentException("a pixel fold of " + pixelFold + " needs a stem and must be at least 1");
+    }
     if (frames % tubeletFrames != 0 || height % patch != 0 || width % patch != 0) {
       throw new IllegalArgumentException("frames and size must divide into tubelets: " + frames + "x" + height + "x"
           + width + " by " + tubeletFrames + "x" + patch + "x" + patch);
@@ -25,9 +37,9 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
     if (dim % heads != 0) {
       throw new IllegalArgumentException("dim " + dim + " must divide into " + heads + " heads");
     }
-    if (stemChannels < 0 || stemChannels % 4 != 0 || (stemChannels > 0 && patch % ConvStem.STRIDE != 0)) {
+    if (stemChannels < 0 || stemChannels % 4 != 0 || (stemChannels > 0 && patch % (ConvStem.STRIDE * pixelFold) != 0)) {
       throw new IllegalArgumentException("a stem of " + stemChannels + " channels (a multiple of 4) needs a patch that "
-          + ConvStem.STRIDE + " divides, not " + patch);
+          + ConvStem.STRIDE * pixelFold + " divides, not " + patch);
     }
   }
 
@@ -42,7 +54,7 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
 
   /** Values flattened into one token: pixels of a tubelet, or stem features over it. */
   public int tubeletValues() {
-    int cell = stemChannels == 0 ? patch : patch / ConvStem.STRIDE;
+    int cell = stemChannels == 0 ? patch : patch / (ConvStem.STRIDE * pixelFold);
     return tubeletFrames * cell * cell * (stemChannels == 0 ? 3 : stemChannels);
   }
 
@@ -52,6 +64,9 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
         .put("patch", patch).put("dim", dim).put("heads", heads).put("encoder_layers", encoderLayers)
         .put("decoder_layers", decoderLayers).put("max_tokens", maxTokens).put("vocab_size", vocabSize)
         .put("stem_channels", stemChannels);
+    if (pixelFold != 1) {
+      n.put("pixel_fold", pixelFold); // absent in older checkpoints, whose configs stay byte for byte
+    }
     return n;
   }
 
@@ -59,6 +74,6 @@ public record CaptionerConfig(int frames, int height, int width, int tubeletFram
     return new CaptionerConfig(n.get("frames").asInt(), n.get("height").asInt(), n.get("width").asInt(),
         n.get("tubelet_frames").asInt(), n.get("patch").asInt(), n.get("dim").asInt(), n.get("heads").asInt(),
         n.get("encoder_layers").asInt(), n.get("decoder_layers").asInt(), n.get("max_tokens").asInt(),
-        n.get("vocab_size").asInt(), n.path("stem_channels").asInt(0));
+        n.get("vocab_size").asInt(), n.path("stem_channels").asInt(0), n.path("pixel_fold").asInt(1));
   }
 }

@@ -39,12 +39,14 @@ final class TubeletEmbed extends AbstractBlock {
     int w = c.width();
     int channels = 3;
     if (stem != null) {
-      NDArray maps = stem.forward(ps, new NDList(x.reshape(b * c.frames(), h, w, 3).transpose(0, 3, 1, 2)), training)
-          .head(); // [B*T, C, H/8, W/8]
+      NDArray pixels = c.pixelFold() == 1 ? x.reshape(b * c.frames(), h, w, 3).transpose(0, 3, 1, 2)
+          : PixelFold.fold(x.reshape(b * c.frames(), h, w, 3), c.pixelFold());
+      NDArray maps = stem.forward(ps, new NDList(pixels), training).head(); // [B*T, C, H/8f, W/8f]
       channels = c.stemChannels();
-      p /= ConvStem.STRIDE;
-      h /= ConvStem.STRIDE;
-      w /= ConvStem.STRIDE;
+      int down = ConvStem.STRIDE * c.pixelFold();
+      p /= down;
+      h /= down;
+      w /= down;
       x = maps.transpose(0, 2, 3, 1).reshape(b, c.frames(), h, w, channels);
     }
     x = x.reshape(b, c.frames() / c.tubeletFrames(), c.tubeletFrames(), h / p, p, w / p, p, channels)
@@ -59,7 +61,8 @@ final class TubeletEmbed extends AbstractBlock {
   protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
     long b = inputShapes[0].get(0);
     if (stem != null) {
-      stem.initialize(manager, dataType, new Shape(b * c.frames(), 3, c.height(), c.width()));
+      int f = c.pixelFold();
+      stem.initialize(manager, dataType, new Shape(b * c.frames(), 3L * f * f, c.height() / f, c.width() / f));
     }
     projection.initialize(manager, dataType, new Shape(b, c.videoTokens(), c.tubeletValues()));
   }

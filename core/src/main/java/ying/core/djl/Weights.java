@@ -20,40 +20,45 @@ import java.nio.file.Path;
 public final class Weights {
   private Weights() {}
 
-  /**
-   * Swaps each parameter's array for a cast copy. DJL's {@code Block.cast} is not implemented and
-   * {@code Parameter.setArray} refuses a shaped parameter, but {@code Parameter.load} replaces the
-   * array: so each one is re-read from its own serialised form with the data cast.
-   */
+  /** Swaps each parameter's array for a copy cast to {@code type}. DJL's {@code Block.cast} is not implemented. */
   public static void cast(Block block, DataType type) {
-    try {
-      for (Parameter p : block.getParameters().values()) {
-        NDArray old = p.getArray();
-        if (old.getDataType() == type) {
-          continue;
-        }
-        ByteArrayOutputStream saved = new ByteArrayOutputStream();
-        p.save(new DataOutputStream(saved));
-        byte version = saved.toByteArray()[2]; // after the 2-byte 'P' marker
-        ByteArrayOutputStream recast = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(recast);
-        out.writeChar('P');
-        out.writeByte(version);
-        out.writeUTF(p.getName());
-        try (NDArray cast = old.toType(type, true)) {
-          out.write(cast.encode());
-        }
-        p.load(old.getManager(), new DataInputStream(new ByteArrayInputStream(recast.toByteArray())));
-        // load() drops the flag that initialize() set: without it a cast model cannot be trained.
-        if (p.requiresGradient()) {
-          p.getArray().setRequiresGradient(true);
-        }
-        old.close();
+    for (Parameter p : block.getParameters().values()) {
+      NDArray old = p.getArray();
+      if (old.getDataType() == type) {
+        continue;
       }
-    } catch (IOException | MalformedModelException e) {
-      throw new IllegalStateException("cannot cast the weights of " + block.getClass().getSimpleName() + " to " + type,
-          e);
+      try (NDArray cast = old.toType(type, true)) {
+        replace(p, cast);
+      }
     }
+  }
+
+  /**
+   * Gives {@code p} a copy of {@code value} (same shape or not) as its array, closing the old one.
+   * {@code Parameter.setArray} refuses a shaped parameter, but {@code Parameter.load} replaces the
+   * array: so the parameter is re-read from a serialised form of its own holding the new data.
+   */
+  public static void replace(Parameter p, NDArray value) {
+    NDArray old = p.getArray();
+    try {
+      ByteArrayOutputStream saved = new ByteArrayOutputStream();
+      p.save(new DataOutputStream(saved));
+      byte version = saved.toByteArray()[2]; // after the 2-byte 'P' marker
+      ByteArrayOutputStream replaced = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(replaced);
+      out.writeChar('P');
+      out.writeByte(version);
+      out.writeUTF(p.getName());
+      out.write(value.encode());
+      p.load(old.getManager(), new DataInputStream(new ByteArrayInputStream(replaced.toByteArray())));
+    } catch (IOException | MalformedModelException e) {
+      throw new IllegalStateException("cannot replace the weights of parameter " + p.getName(), e);
+    }
+    // load() drops the flag that initialize() set: without it the model could not be trained.
+    if (p.requiresGradient()) {
+      p.getArray().setRequiresGradient(true);
+    }
+    old.close();
   }
 
   /**
