@@ -19,10 +19,11 @@ import ying.core.synth.WorldOptions;
  * Endless training clips rendered from the synthetic world as build-dataset would cut them from
  * {@code ying synth}'s videos, minus the H.264 round trip: frames rendered at the world's 192x128
  * and 16 fps, every second frame (8 fps), halved to 96x64 with the triangle filter FFmpeg's bilinear
- * scaler applies when it halves a picture (or kept at 192x128, for a captioner that reads them whole). For a GPU machine with no FFmpeg, where a data set would
- * not fit the payload: a few threads render ahead of the trainer. Batch {@code k} is the same for a
- * given seed whatever the thread count; a share of the clips can come from a {@link RawClips} file
- * of decoded clips, so the network also sees the codec's artefacts.
+ * scaler applies when it halves a picture (or kept at 192x128, for a captioner that reads them
+ * whole). For a GPU machine with no FFmpeg, where a data set would not fit the payload: a few
+ * threads render ahead of the trainer. Batch {@code k} is the same for a given seed whatever the
+ * thread count; a share of the clips can come from a {@link RawClips} file of decoded clips, so the
+ * network also sees the codec's artefacts.
  */
 final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private static final int SOURCE_FPS = 16;
