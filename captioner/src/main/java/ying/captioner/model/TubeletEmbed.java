@@ -39,8 +39,8 @@ final class TubeletEmbed extends AbstractBlock {
     int w = c.width();
     int channels = 3;
     if (stem != null) {
-      NDArray pixels = c.pixelFold() == 1 ? x.reshape(b * c.frames(), h, w, 3).transpose(0, 3, 1, 2)
-          : PixelFold.fold(x.reshape(b * c.frames(), h, w, 3), c.pixelFold());
+      // A fold of 1 is the plain [N, H, W, 3] -> [N, 3, H, W] transpose.
+      NDArray pixels = PixelFold.fold(x.reshape(b * c.frames(), h, w, 3), c.pixelFold());
       NDArray maps = stem.forward(ps, new NDList(pixels), training).head(); // [B*T, C, H/8f, W/8f]
       channels = c.stemChannels();
       int down = ConvStem.STRIDE * c.pixelFold();

@@ -36,6 +36,9 @@ class PixelFoldTest {
       // Channel (colour 1, row 1, column 0) of block (row 0, column 1) is pixel (row 1, column 2).
       assertEquals(1 + 10 * 2 + 100 * 1, folded.getFloat(0, 1 * 4 + 1 * 2 + 0, 0, 1));
       assertEquals(2 + 10 * 3 + 100 * 3, folded.getFloat(0, 2 * 4 + 1 * 2 + 1, 1, 1));
+      NDArray frame = m.create(v, new Shape(1, 4, 4, 3));
+      assertArrayEquals(frame.transpose(0, 3, 1, 2).toFloatArray(), PixelFold.fold(frame, 1).toFloatArray(),
+          "a fold of 1 is the plain channels-first transpose");
     }
   }
 
