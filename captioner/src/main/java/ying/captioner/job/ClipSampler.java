@@ -24,7 +24,7 @@ import ying.core.video.VideoReader;
  * back with a seek instead: the same frames, in bounded memory.
  */
 final class ClipSampler {
-  /** About 7 minutes of 96x64 frames at 16 fps. */
+  /** About 7 minutes of 96x64 frames at 16 fps, 1.7 minutes of 192x128. */
   static final long MAX_KEPT_BYTES = 128L << 20;
 
   private ClipSampler() {}
@@ -36,7 +36,7 @@ final class ClipSampler {
       long maxKeptBytes) throws VideoException {
     VideoInfo info = reader.info();
     int frameBytes = width * height * 3;
-    SceneCutDetector.Scorer scorer = new SceneCutDetector().scorer();
+    SceneCutDetector.Scorer scorer = new SceneCutDetector().scorer(width, height);
     Kept kept = new Kept(width, height, maxKeptBytes);
     reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, width, height), (i, t, rgb) -> {
       scorer.accept(t, rgb);

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import ying.core.io.Storage;
 import ying.core.synth.ScenePlan;
 import ying.core.synth.SyntheticWorld;
@@ -21,14 +22,16 @@ import ying.core.video.VideoReader;
 /**
  * The one-pass sampler on multi-scene synthetic videos: cuts found on the model-size frames land
  * on the true cuts, and frames kept in memory give the same clips as seeking back for each window.
+ * At 192x128 (a pixel-folded captioner's size) the cuts are scored on every second pixel.
  */
 class ClipSamplerTest {
   @TempDir Path dir;
   private final Storage storage = Storage.local();
   private final CaptionOptions options = CaptionOptions.defaults("captioner", "unused");
 
-  @Test
-  void keptFramesGiveTheSameClipsAsSeekingAndCutsLandOnTheTrueCuts() throws Exception {
+  @ParameterizedTest(name = "{0}x{1}")
+  @CsvSource({"96, 64", "192, 128"})
+  void keptFramesGiveTheSameClipsAsSeekingAndCutsLandOnTheTrueCuts(int width, int height) throws Exception {
     SyntheticWorld world = new SyntheticWorld(2024, new WorldOptions(192, 128, 16, 2, 4, 2.0, 7.0, 1, 3));
     int cuts = 0;
     int onCut = 0;
@@ -42,10 +45,10 @@ class ClipSamplerTest {
       List<ClipSampler.Sampled> inMemory;
       List<ClipSampler.Sampled> seeking;
       try (VideoReader reader = VideoReader.open(storage, file.toString())) {
-        inMemory = ClipSampler.sample(reader, 96, 64, 8, options, ClipSampler.MAX_KEPT_BYTES);
+        inMemory = ClipSampler.sample(reader, width, height, 8, options, ClipSampler.MAX_KEPT_BYTES);
       }
       try (VideoReader reader = VideoReader.open(storage, file.toString())) {
-        seeking = ClipSampler.sample(reader, 96, 64, 8, options, 10 * 96 * 64 * 3);
+        seeking = ClipSampler.sample(reader, width, height, 8, options, 10L * width * height * 3);
       }
       assertEquals(inMemory.size(), seeking.size(), "video " + v);
       for (int i = 0; i < inMemory.size(); i++) {

@@ -27,6 +27,8 @@ public final class SceneCutDetector {
   public record Result(List<Double> cutTimes, double[] timestamps, double[] scores) {}
 
   private static final int ANALYSIS_WIDTH = 64;
+  /** The widest frame a streaming scorer reads whole; the caption job's cuts were tuned on 96x64. */
+  static final int SCORED_WIDTH = 96;
   private static final int BINS = 4; // per channel: 64 colour bins, coarse enough to ignore compression noise
 
   private final Options options;
@@ -55,7 +57,16 @@ public final class SceneCutDetector {
    * small frame size works; frames must all have one size and come at the native rate, in order.
    */
   public Scorer scorer() {
-    return new Scorer();
+    return new Scorer(0, 0, 1);
+  }
+
+  /**
+   * A scorer for {@code width x height} frames that reads every {@code s}-th pixel of every
+   * {@code s}-th row, {@code s = width / SCORED_WIDTH} (at least 1), so the scores of a 192x128 frame
+   * cost about what a 96x64 frame's do and keep the statistics the thresholds were tuned on.
+   */
+  public Scorer scorer(int width, int height) {
+    return new Scorer(width, height, Math.max(1, width / SCORED_WIDTH));
   }
 
   /** Frame-to-frame change scores of a stream of frames; {@link #result} picks the cuts. */
@@ -63,12 +74,21 @@ public final class SceneCutDetector {
     private double[] times = new double[256];
     private double[] scores = new double[256];
     private int count;
+    private final int width;
+    private final int height;
+    private final int stride;
     private byte[] previous;
     private int[] previousHistogram;
+    private byte[] sampled;
 
-    private Scorer() {}
+    private Scorer(int width, int height, int stride) {
+      this.width = width;
+      this.height = height;
+      this.stride = stride;
+    }
 
-    public void accept(double timestampSeconds, byte[] rgb) {
+    public void accept(double timestampSeconds, byte[] frame) {
+      byte[] rgb = stride == 1 && width == 0 ? frame : read(frame);
       int[] histogram = histogram(rgb);
       double score = 0;
       if (previous != null) {
@@ -84,6 +104,28 @@ public final class SceneCutDetector {
       }
       scores[count] = score;
       times[count++] = timestampSeconds;
+    }
+
+    /** The pixels this scorer reads, packed RGB (the frame itself when it reads them all). */
+    private byte[] read(byte[] frame) {
+      if (frame.length != width * height * 3) {
+        throw new IllegalArgumentException("a " + width + "x" + height + " scorer got " + frame.length + " bytes");
+      }
+      if (stride == 1) {
+        return frame;
+      }
+      if (sampled == null) {
+        sampled = new byte[((width + stride - 1) / stride) * ((height + stride - 1) / stride) * 3];
+      }
+      int o = 0;
+      for (int y = 0; y < height; y += stride) {
+        for (int x = 0, p = y * width * 3; x < width; x += stride, p += 3 * stride) {
+          sampled[o++] = frame[p];
+          sampled[o++] = frame[p + 1];
+          sampled[o++] = frame[p + 2];
+        }
+      }
+      return sampled;
     }
 
     public Result result() {

@@ -1,6 +1,8 @@
 package ying.core.video;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -90,6 +92,34 @@ class SceneCutDetectorTest {
     try (VideoReader reader = VideoReader.open(storage, file.toString())) {
       assertEquals(List.of(2.3), detector().detect(reader).cutTimes());
     }
+  }
+
+  @Test
+  void aLargeFrameScorerReadsEverySecondPixelAsAThumbnailScorerReadsItsDecimation() throws Exception {
+    SyntheticWorld world = new SyntheticWorld(11, new WorldOptions(192, 128, 16, 3, 3, 2.0, 3.0, 1, 3));
+    Path file = render(storage, world.video(0), dir.resolve("big.mp4"));
+    SceneCutDetector.Scorer large = detector().scorer(192, 128);
+    SceneCutDetector.Scorer small = detector().scorer(96, 64);
+    SceneCutDetector.Scorer whole = detector().scorer();
+    try (VideoReader reader = VideoReader.open(storage, file.toString())) {
+      reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, 192, 128), (i, t, rgb) -> {
+        large.accept(t, rgb);
+        whole.accept(t, rgb);
+        byte[] decimated = new byte[96 * 64 * 3];
+        for (int y = 0; y < 64; y++) {
+          for (int x = 0; x < 96; x++) {
+            System.arraycopy(rgb, ((2 * y) * 192 + 2 * x) * 3, decimated, (y * 96 + x) * 3, 3);
+          }
+        }
+        small.accept(t, decimated);
+      });
+    }
+    SceneCutDetector.Result a = large.result();
+    SceneCutDetector.Result b = small.result();
+    assertArrayEquals(b.scores(), a.scores(), 0);
+    assertEquals(2, a.cutTimes().size(), "three scenes: " + a.cutTimes());
+    assertEquals(whole.result().cutTimes(), a.cutTimes());
+    assertThrows(IllegalArgumentException.class, () -> detector().scorer(192, 128).accept(0, new byte[96 * 64 * 3]));
   }
 
   private static SceneCutDetector detector() {
