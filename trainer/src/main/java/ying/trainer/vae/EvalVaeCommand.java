@@ -42,7 +42,8 @@ public final class EvalVaeCommand implements YingCommand {
   @Option(names = "--captioner", paramLabel = "REF",
       description = {"Also caption every input clip and its reconstruction with this captioner (a ref in",
           "--captioner-registry or a TorchScript folder) and print how often each attribute of the clip's caption",
-          "survives: what eval-generation's judge can still see after the VAE. Clips must be the captioner's size."})
+          "survives: what eval-generation's judge can still see after the VAE. Clips must be the captioner's size or one",
+          "whole factor smaller or larger (96x64 clips for a 192x128 captioner: each pixel read as a 2x2 block)."})
   String captioner;
 
   @Option(names = "--captioner-registry", paramLabel = "URI", description = "Default: models/ of this checkout.")

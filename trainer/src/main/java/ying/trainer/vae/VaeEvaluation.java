@@ -8,6 +8,7 @@ import java.util.Map;
 import ying.captioner.eval.CaptionScores;
 import ying.captioner.model.Caption;
 import ying.captioner.model.Captioner;
+import ying.captioner.model.FrameFit;
 import ying.captioner.model.FrameSampler;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetBatch;
@@ -147,17 +148,18 @@ public final class VaeEvaluation {
   /** Captions one clip and its reconstruction in one batch, from the same evenly spread frames. */
   private static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
       int t, int h, int w) {
-    if (h != judge.height() || w != judge.width()) {
+    if (!FrameFit.fits(h, w, judge.height(), judge.width())) {
       throw new IllegalArgumentException("the captioner takes " + judge.width() + "x" + judge.height()
           + " frames; these clips are " + w + "x" + h + " after the VAE's crop: build the dataset with a bucket of "
-          + "that size");
+          + "that size or one whole factor smaller or larger");
     }
     int frameBytes = h * w * 3;
     int[] picked = FrameSampler.indices(t, judge.frames(), 0, null);
     byte[] both = new byte[2 * judge.frames() * frameBytes];
     FrameSampler.copy(input, offset, frameBytes, picked, both, 0);
     FrameSampler.copy(output, offset, frameBytes, picked, both, judge.frames() * frameBytes);
-    List<Caption> captions = judge.caption(both, 2, 1);
+    List<Caption> captions = judge.caption(FrameFit.fit(both, 2 * judge.frames(), h, w, judge.height(),
+        judge.width()), 2, 1);
     judged.inputs().add(captions.get(0).text(), caption);
     judged.reconstructions().add(captions.get(1).text(), caption);
   }
