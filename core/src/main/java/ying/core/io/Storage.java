@@ -95,8 +95,18 @@ public final class Storage {
     }
   }
 
+  /**
+   * Reads a file. On the local file system the bytes are read as they are, without Hadoop's
+   * {@code .NAME.crc} side file: when git (or anything else) rewrites a file that Hadoop once wrote,
+   * such as a registry's LATEST, the old side file stays behind and every checksummed read of the
+   * new content fails. Checkpoints carry their own sha256 in their manifests.
+   */
   public InputStream open(String uri) throws IOException {
-    return fs(uri).open(hpath(uri));
+    FileSystem fs = fs(uri);
+    if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checked) {
+      fs = checked.getRawFileSystem();
+    }
+    return fs.open(hpath(uri));
   }
 
   public OutputStream create(String uri) throws IOException {

@@ -72,6 +72,20 @@ class RegistryTest {
   }
 
   @Test
+  void aLatestRewrittenBehindHadoopsBackStillResolves() throws Exception {
+    // A checkout publishes (Hadoop writes .LATEST.crc beside LATEST), then git checks out a newer LATEST.
+    Registry r = registry();
+    r.publish(files("one", "weights-1"), publication(null));
+    r.publish(files("two", "weights-2"), publication("captioner@1"));
+    assertTrue(Files.exists(dir.resolve("models/captioner/.LATEST.crc")));
+    Files.writeString(dir.resolve("models/captioner/LATEST"), "1\n");
+    assertEquals(new ModelRef("captioner", "1"), r.resolve(ModelRef.parse("captioner")));
+    try (Checkpoint c = r.load(ModelRef.parse("captioner"))) {
+      assertEquals("weights-1", Files.readString(c.file("params.bin")));
+    }
+  }
+
+  @Test
   void unknownModelsAndVersionsAreClearErrors() throws Exception {
     Registry r = registry();
     CheckpointException e = assertThrows(CheckpointException.class, () -> r.load(ModelRef.parse("vae")));
