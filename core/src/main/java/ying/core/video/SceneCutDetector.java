@@ -88,7 +88,7 @@ public final class SceneCutDetector {
     }
 
     public void accept(double timestampSeconds, byte[] frame) {
-      byte[] rgb = stride == 1 && width == 0 ? frame : read(frame);
+      byte[] rgb = width == 0 ? frame : read(frame); // scorer(): any one size, read whole
       int[] histogram = histogram(rgb);
       double score = 0;
       if (previous != null) {
