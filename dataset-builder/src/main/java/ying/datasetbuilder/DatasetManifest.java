@@ -12,9 +12,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.StructField;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Hashing;
 import ying.core.io.Storage;
@@ -22,8 +27,8 @@ import ying.core.spark.HadoopConf;
 
 /**
  * The dataset's manifest, written last: row counts, schema version, source and settings, and the
- * sha256 of every shard plus one content hash over them all. Its presence is what makes a folder a
- * finished, immutable dataset.
+ * sha256 of every shard plus one content hash over the rows they hold. Its presence is what makes a
+ * folder a finished, immutable dataset.
  */
 final class DatasetManifest {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -42,6 +47,29 @@ final class DatasetManifest {
       parts.add(f.substring(Storage.normalise(table).length()) + ":" + st.getLen() + ":" + st.getModificationTime());
     }
     return ClipProcessor.hex(ClipProcessor.sha256(String.join("\n", parts)), 8);
+  }
+
+  /**
+   * A sha256 over the rows the shards hold, every column of each, taken in the order of the rows' own
+   * hashes. Two builds of the same input agree: the shard files' names carry Spark's job id and the
+   * order of rows inside a shard is not fixed, so a hash over the files' bytes differed on every build.
+   */
+  static String contentHash(SparkSession spark, String root) {
+    Dataset<Row> rows = spark.read().parquet(root);
+    Column[] fields = java.util.Arrays.stream(rows.schema().fields())
+        .sorted(java.util.Comparator.comparing(StructField::name))
+        .map(f -> f.dataType() instanceof BinaryType
+            ? functions.sha2(functions.col(f.name()), 256)
+            : functions.to_json(functions.struct(functions.col(f.name()))))
+        .toArray(Column[]::new);
+    Dataset<Row> hashes = rows.select(functions.sha2(functions.concat_ws("\n", fields).cast("binary"), 256)
+        .as("row_sha256")).orderBy("row_sha256");
+    java.security.MessageDigest digest = Hashing.newSha256();
+    hashes.toLocalIterator().forEachRemaining(r -> {
+      digest.update(r.getString(0).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      digest.update((byte) '\n');
+    });
+    return ClipProcessor.hex(digest.digest(), 32);
   }
 
   /**
@@ -154,7 +182,7 @@ final class DatasetManifest {
   }
 
   static Map<String, Object> build(String command, List<DatasetBuild.Source> sources, BuildConfig config,
-      List<Row> countsBySplitAndBucket, BuildReport report, List<Map<String, Object>> files) {
+      List<Row> countsBySplitAndBucket, BuildReport report, List<Map<String, Object>> files, String contentHash) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schema_version", DatasetLayout.SCHEMA_VERSION);
     m.put("created_at", Instant.now().toString());
@@ -206,9 +234,7 @@ final class DatasetManifest {
     report.removed().forEach(e -> removed.put(e.getKey(), e.getValue()));
     m.put("removed", removed);
     m.put("files", files);
-    StringBuilder all = new StringBuilder();
-    files.forEach(f -> all.append(f.get("path")).append(' ').append(f.get("sha256")).append('\n'));
-    m.put("content_sha256", ClipProcessor.hex(ClipProcessor.sha256(all.toString()), 32));
+    m.put("content_sha256", contentHash);
     return m;
   }
 }

@@ -181,7 +181,8 @@ public final class DatasetWriter {
       try (var png = storage.create(layout.reportPng())) {
         png.write(report.png());
       }
-      Map<String, Object> manifest = DatasetManifest.build(command, sources, config, counts, report, files);
+      Map<String, Object> manifest = DatasetManifest.build(command, sources, config, counts, report, files,
+          DatasetManifest.contentHash(spark, layout.root()));
       if (vae != null) {
         Map<String, Object> v = new java.util.LinkedHashMap<>();
         v.put("ref", vae.toString());

@@ -3,6 +3,7 @@ package ying.datasetbuilder;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -289,9 +290,15 @@ class DatasetBuildTest {
         () -> DatasetWriter.build(spark, few.toString(), other.toString(), config(), false, "t"));
     assertTrue(refused.getMessage().contains("--overwrite"), refused.getMessage());
     assertEquals(before, Files.readString(other.resolve("_manifest.json")));
+    String hash = DatasetManifest.JSON.readTree(before).get("content_sha256").asText();
     DatasetWriter.Summary again = DatasetWriter.build(spark, few.toString(), other.toString(), config(), true, "t");
     assertEquals(first.written(), again.written(), "a rebuild writes the same clips, not twice as many");
     assertEquals(first.written(), spark.read().parquet(other.toString()).count());
+    JsonNode rebuilt = DatasetManifest.JSON.readTree(other.resolve("_manifest.json").toFile());
+    assertEquals(hash, rebuilt.get("content_sha256").asText(), "the same clips, the same content hash");
+    assertNotEquals(json("_manifest.json").get("content_sha256").asText(), hash, "other clips, another hash");
+    assertTrue(rebuilt.get("files").findValuesAsText("path").stream().noneMatch(before::contains),
+        "Spark named the rebuilt shards anew, so the hash cannot come from their names");
   }
 
   @Test

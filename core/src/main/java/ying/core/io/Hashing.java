@@ -14,7 +14,7 @@ public final class Hashing {
   /** Hex sha256 of everything {@code in} holds; closes it. */
   public static String sha256(InputStream in) throws IOException {
     try (in) {
-      MessageDigest md = digest();
+      MessageDigest md = newSha256();
       byte[] buf = new byte[1 << 16];
       int n;
       while ((n = in.read(buf)) > 0) {
@@ -26,10 +26,11 @@ public final class Hashing {
 
   /** sha256 of a string's UTF-8 bytes. */
   public static byte[] sha256(String s) {
-    return digest().digest(s.getBytes(StandardCharsets.UTF_8));
+    return newSha256().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static MessageDigest digest() {
+  /** A fresh SHA-256 digest, for content fed to it piece by piece. */
+  public static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
