@@ -51,7 +51,7 @@ public final class EvalCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionOptions d = CaptionOptions.defaults(model, registry == null ? Registry.defaultRoot() : registry);
     CaptionOptions options = new CaptionOptions(d.model(), d.registry(), d.maxClipSeconds(), d.minClipSeconds(), beam,
-        d.batch(), d.windowSeconds(), d.sampleFps(), d.torchThreads());
+        d.batch(), d.windowSeconds(), d.sampleFps(), d.torchThreads(), d.frameMemoryMb());
     try (SparkSession session = Sessions.start("ying-eval-captioner", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "eval-captioner", registry);
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());

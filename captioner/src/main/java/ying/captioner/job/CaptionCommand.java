@@ -48,6 +48,11 @@ public final class CaptionCommand implements YingCommand {
       description = "libtorch threads per executor; 0 = all its cores. Default: 1, one per task, so tasks run side by side.")
   Integer torchThreads;
 
+  @Option(names = "--frame-memory-mb",
+      description = {"Decoded frames a task keeps of one video, so one decode pass finds the cuts and samples the clips;",
+          "a scene longer than this (1.7 min at 192x128, 16 fps) reads its clips back with seeks. Default: 128."})
+  Integer frameMemoryMb;
+
   @Mixin SparkOptions spark;
 
   CaptionOptions options() {
@@ -55,7 +60,8 @@ public final class CaptionCommand implements YingCommand {
         maxClipSeconds == null ? D.maxClipSeconds() : maxClipSeconds,
         minClipSeconds == null ? D.minClipSeconds() : minClipSeconds, beam == null ? D.beam() : beam,
         batch == null ? D.batch() : batch, D.windowSeconds(), D.sampleFps(),
-        torchThreads == null ? D.torchThreads() : torchThreads);
+        torchThreads == null ? D.torchThreads() : torchThreads,
+        frameMemoryMb == null ? D.frameMemoryMb() : frameMemoryMb);
   }
 
   @Override

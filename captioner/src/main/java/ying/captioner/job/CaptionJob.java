@@ -153,7 +153,7 @@ public final class CaptionJob {
           VideoInfo info = reader.info();
           stage = "decode";
           for (ClipSampler.Sampled s : ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options,
-              ClipSampler.MAX_KEPT_BYTES)) {
+              options.frameMemoryBytes())) {
             clips.add(new Pending(uri, sha, info, s.clip(), s.motion()));
             sampled.add(s.frames());
           }

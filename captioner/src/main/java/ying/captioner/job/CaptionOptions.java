@@ -11,9 +11,11 @@ import java.io.Serializable;
  *     its training clips covered (49 frames at 8 fps)
  * @param torchThreads libtorch intra-op threads per executor JVM, or 0 to leave libtorch's default
  *     (all cores); one per task core lets the tasks caption side by side without oversubscribing
+ * @param frameMemoryMb decoded frames a task keeps of one video, so that one decode pass serves both
+ *     the cuts and the clips; a scene longer than this reads its clips back with seeks instead
  */
 public record CaptionOptions(String model, String registry, double maxClipSeconds, double minClipSeconds, int beam,
-    int batch, double windowSeconds, double sampleFps, int torchThreads) implements Serializable {
+    int batch, double windowSeconds, double sampleFps, int torchThreads, int frameMemoryMb) implements Serializable {
   public CaptionOptions {
     if (!(maxClipSeconds > 0) || minClipSeconds < 0 || minClipSeconds > maxClipSeconds) {
       throw new IllegalArgumentException("need 0 <= --min-clip-s <= --max-clip-s, got " + minClipSeconds + ", "
@@ -25,9 +27,22 @@ public record CaptionOptions(String model, String registry, double maxClipSecond
     if (torchThreads < 0) {
       throw new IllegalArgumentException("--torch-threads must be 0 (libtorch's default) or more");
     }
+    if (frameMemoryMb < 0) {
+      throw new IllegalArgumentException("--frame-memory-mb must be 0 (seek for every clip) or more");
+    }
   }
 
   public static CaptionOptions defaults(String model, String registry) {
-    return new CaptionOptions(model, registry, 10, 1, 1, 16, 49 / 8.0, 8, 1);
+    // 128 MB: 1.7 minutes of one scene at 192x128 and 16 fps, 7 at 96x64; a task of a few GB holds it.
+    return new CaptionOptions(model, registry, 10, 1, 1, 16, 49 / 8.0, 8, 1, 128);
+  }
+
+  public long frameMemoryBytes() {
+    return (long) frameMemoryMb << 20;
+  }
+
+  public CaptionOptions withFrameMemoryMb(int mb) {
+    return new CaptionOptions(model, registry, maxClipSeconds, minClipSeconds, beam, batch, windowSeconds, sampleFps,
+        torchThreads, mb);
   }
 }

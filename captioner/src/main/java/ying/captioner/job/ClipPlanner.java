@@ -24,17 +24,26 @@ final class ClipPlanner {
     bounds.add(duration);
     List<Clip> clips = new ArrayList<>();
     for (int s = 0; s + 1 < bounds.size(); s++) {
-      double start = bounds.get(s);
-      double length = bounds.get(s + 1) - start;
-      int parts = Math.max(1, (int) Math.ceil(length / maxSeconds - 1e-9));
-      for (int p = 0; p < parts; p++) {
-        double a = start + length * p / parts;
-        double b = start + length * (p + 1) / parts;
-        if (b - a + 1e-9 >= minSeconds) {
-          clips.add(new Clip(clips.size(), s, a, b));
-        }
-      }
+      planScene(clips, s, bounds.get(s), bounds.get(s + 1), maxSeconds, minSeconds);
     }
     return clips;
+  }
+
+  /**
+   * Appends the clips of scene {@code scene}, {@code [start, end)}, numbering on from the clips
+   * already in {@code clips}: what {@link #plan} does for each scene, for a caller that learns the
+   * scenes one at a time.
+   */
+  static void planScene(List<Clip> clips, int scene, double start, double end, double maxSeconds,
+      double minSeconds) {
+    double length = end - start;
+    int parts = Math.max(1, (int) Math.ceil(length / maxSeconds - 1e-9));
+    for (int p = 0; p < parts; p++) {
+      double a = start + length * p / parts;
+      double b = start + length * (p + 1) / parts;
+      if (b - a + 1e-9 >= minSeconds) {
+        clips.add(new Clip(clips.size(), scene, a, b));
+      }
+    }
   }
 }

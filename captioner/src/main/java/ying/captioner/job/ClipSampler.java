@@ -1,6 +1,7 @@
 package ying.captioner.job;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import ying.captioner.model.FrameSampler;
@@ -15,56 +16,122 @@ import ying.core.video.VideoReader;
 
 /**
  * The caption job's one decode pass per video: every frame, at the model's size and the native
- * rate, feeds the scene-cut scorer and is kept; once the cuts are known the clips are planned and
- * each clip's window is resampled out of memory by the reader's own rule ({@link ConstantRate}),
- * so the frames equal what a seek-and-read of the window returns. Decoding the video a second time
- * for its windows used to cost as much as the model on small captioners.
+ * rate, feeds the scene-cut scorer and is kept; once a scene's closing cut is known its clips are
+ * planned and each clip's window is resampled out of memory by the reader's own rule
+ * ({@link ConstantRate}), so the frames equal what a seek-and-read of the window returns. Decoding
+ * the video a second time for its windows used to cost as much as the model on small captioners.
  *
- * <p>A video whose frames would pass {@code maxKeptBytes} stops keeping them and reads each window
- * back with a seek instead: the same frames, in bounded memory.
+ * <p>Kept frames pass {@code maxKeptBytes} only on a long video: then the scenes whose cuts no later
+ * frame can move are sampled and their frames let go, so a video of many short shots is read once
+ * however long it is. A single scene longer than the limit stops the keeping: that scene and the
+ * rest of the video read each window back with a seek instead, the same frames in bounded memory.
  */
 final class ClipSampler {
-  /** About 7 minutes of 96x64 frames at 16 fps, 1.7 minutes of 192x128. */
-  static final long MAX_KEPT_BYTES = 128L << 20;
-
   private ClipSampler() {}
 
-  /** A planned clip, the model's frames of it (packed THWC) and the motion score of its window. */
-  record Sampled(ClipPlanner.Clip clip, byte[] frames, double motion) {}
+  /**
+   * A planned clip, the model's frames of it (packed THWC), the motion score of its window, and
+   * whether its window was read back with a seek rather than cut out of kept frames.
+   */
+  record Sampled(ClipPlanner.Clip clip, byte[] frames, double motion, boolean seeked) {}
 
   static List<Sampled> sample(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options,
       long maxKeptBytes) throws VideoException {
-    VideoInfo info = reader.info();
-    int frameBytes = width * height * 3;
-    SceneCutDetector.Scorer scorer = new SceneCutDetector().scorer(width, height);
-    Kept kept = new Kept(width, height, maxKeptBytes);
-    reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, width, height), (i, t, rgb) -> {
+    Pass pass = new Pass(reader, width, height, modelFrames, options, maxKeptBytes);
+    reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, width, height), pass::accept);
+    return pass.finish();
+  }
+
+  /** One video's pass: scores every frame, keeps what is still needed, samples scenes as they close. */
+  private static final class Pass {
+    final VideoReader reader;
+    final VideoInfo info;
+    final int frameBytes;
+    final int modelFrames;
+    final CaptionOptions options;
+    final FrameSpec windowSpec;
+    final SceneCutDetector.Scorer scorer;
+    final Kept kept;
+    final List<ClipPlanner.Clip> planned = new ArrayList<>();
+    final List<Sampled> out = new ArrayList<>();
+    int scene;
+    double sceneStart;
+    boolean seeking;
+
+    Pass(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options, long maxKeptBytes)
+        throws VideoException {
+      this.reader = reader;
+      this.info = reader.info();
+      this.frameBytes = width * height * 3;
+      this.modelFrames = modelFrames;
+      this.options = options;
+      this.windowSpec = FrameSpec.of(options.sampleFps(), width, height);
+      this.scorer = new SceneCutDetector().scorer(width, height);
+      this.kept = new Kept(width, height, maxKeptBytes);
+    }
+
+    void accept(int index, double t, byte[] rgb) throws VideoException {
       scorer.accept(t, rgb);
+      if (seeking) {
+        return;
+      }
+      if (kept.full()) {
+        for (double cut : scorer.settledCuts()) {
+          if (cut > sceneStart) {
+            closeScene(cut);
+          }
+        }
+        if (kept.full()) {
+          seeking = true;
+          kept.clear();
+          return;
+        }
+      }
       kept.add(t, rgb);
-    });
-    SceneCutDetector.Result scenes = scorer.result();
-    // The decoded frames, not the container's claim, say where the video ends.
-    double[] ts = scenes.timestamps();
-    double end = ts.length == 0 ? 0 : ts[ts.length - 1] + (info.fps() > 0 ? 1 / info.fps() : 0);
-    List<Sampled> out = new ArrayList<>();
-    FrameSpec windowSpec = FrameSpec.of(options.sampleFps(), width, height);
-    for (ClipPlanner.Clip clip : ClipPlanner.plan(scenes.cutTimes(), end, options.maxClipSeconds(),
-        options.minClipSeconds())) {
+    }
+
+    List<Sampled> finish() throws VideoException {
+      SceneCutDetector.Result scenes = scorer.result();
+      // The decoded frames, not the container's claim, say where the video ends.
+      double[] ts = scenes.timestamps();
+      double end = ts.length == 0 ? 0 : ts[ts.length - 1] + (info.fps() > 0 ? 1 / info.fps() : 0);
+      for (double cut : scenes.cutTimes()) {
+        if (cut > sceneStart && cut < end) {
+          closeScene(cut);
+        }
+      }
+      closeScene(end);
+      return out;
+    }
+
+    /** Plans the scene from {@code sceneStart} to {@code end} as {@link ClipPlanner#plan} would, and samples it. */
+    private void closeScene(double end) throws VideoException {
+      int first = planned.size();
+      ClipPlanner.planScene(planned, scene++, sceneStart, end, options.maxClipSeconds(), options.minClipSeconds());
+      for (ClipPlanner.Clip clip : planned.subList(first, planned.size())) {
+        out.add(sample(clip));
+      }
+      sceneStart = end;
+      if (!seeking) {
+        kept.dropBefore(end);
+      }
+    }
+
+    private Sampled sample(ClipPlanner.Clip clip) throws VideoException {
       double span = Math.min(options.windowSeconds(), clip.end() - clip.start());
       double from = clip.start() + (clip.end() - clip.start() - span) / 2;
-      Frames window = kept.complete
-          ? kept.window(from, from + span, options.sampleFps(), reader, info)
-          : reader.read(from, from + span, windowSpec);
+      Frames window = seeking
+          ? reader.read(from, from + span, windowSpec)
+          : kept.window(from, from + span, options.sampleFps(), reader, info);
       byte[] picked = new byte[modelFrames * frameBytes];
       FrameSampler.copy(window.rgb(), 0, frameBytes, FrameSampler.indices(window.count(), modelFrames, 0, null),
           picked, 0);
       double motion = MotionStats.of(window.rgb(), window.count(), frameBytes, options.sampleFps(), 1).motion();
-      out.add(new Sampled(clip, picked, motion));
+      return new Sampled(clip, picked, motion, seeking);
     }
-    return out;
   }
 
-  /** Every decoded frame and its timestamp, until they would pass the byte limit. */
+  /** Decoded frames and their timestamps, from shortly before the open scene on, within a byte limit. */
   private static final class Kept {
     final int width;
     final int height;
@@ -73,7 +140,6 @@ final class ClipSampler {
     final List<byte[]> frames = new ArrayList<>();
     long[] ptsUs = new long[256];
     int count;
-    boolean complete = true;
 
     Kept(int width, int height, long maxBytes) {
       this.width = width;
@@ -82,20 +148,40 @@ final class ClipSampler {
       this.maxBytes = maxBytes;
     }
 
+    boolean full() {
+      return (long) (count + 1) * frameBytes > maxBytes;
+    }
+
     void add(double t, byte[] rgb) {
-      if (!complete) {
-        return;
-      }
-      if ((long) (count + 1) * frameBytes > maxBytes) {
-        complete = false;
-        frames.clear();
-        return;
-      }
       if (count == ptsUs.length) {
-        ptsUs = java.util.Arrays.copyOf(ptsUs, count * 2);
+        ptsUs = Arrays.copyOf(ptsUs, count * 2);
       }
       ptsUs[count++] = Math.round(t * 1e6);
       frames.add(rgb.clone());
+    }
+
+    void clear() {
+      frames.clear();
+      count = 0;
+    }
+
+    /**
+     * Lets go of the frames before {@code seconds} but the last of them: a window starting there
+     * shows the frame on screen at that instant, and the resampling rule reads it from the frames
+     * it is given, so one frame of margin keeps every later window equal to a whole-video pick.
+     */
+    void dropBefore(double seconds) {
+      long us = Math.round(seconds * 1e6);
+      int k = 0;
+      while (k < count && ptsUs[k] < us) {
+        k++;
+      }
+      int drop = Math.max(0, k - 1);
+      if (drop > 0) {
+        frames.subList(0, drop).clear();
+        System.arraycopy(ptsUs, drop, ptsUs, 0, count - drop);
+        count -= drop;
+      }
     }
 
     Frames window(double from, double to, double fps, VideoReader reader, VideoInfo info) throws VideoException {

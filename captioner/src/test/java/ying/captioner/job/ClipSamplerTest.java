@@ -22,12 +22,12 @@ import ying.core.video.VideoReader;
 /**
  * The one-pass sampler on multi-scene synthetic videos: cuts found on the model-size frames land
  * on the true cuts, and frames kept in memory give the same clips as seeking back for each window.
- * At 192x128 (a pixel-folded captioner's size) the cuts are scored on every second pixel.
+ * At 192x128 (a pixel-folded captioner's size) the cuts are scored on every second pixel. Byte limits
+ * that hold a scene but not the video, some scenes but not all, or no scene, change none of it.
  */
 class ClipSamplerTest {
   @TempDir Path dir;
   private final Storage storage = Storage.local();
-  private final CaptionOptions options = CaptionOptions.defaults("captioner", "unused");
 
   @ParameterizedTest(name = "{0}x{1}")
   @CsvSource({"96, 64", "192, 128"})
@@ -37,24 +37,36 @@ class ClipSamplerTest {
     int onCut = 0;
     int extra = 0;
     int clips = 0;
+    int longerThanLimit = 0;
+    int keptThenSeeked = 0;
     List<String> misses = new ArrayList<>();
     for (int v = 0; v < 12; v++) {
       VideoPlan plan = world.video(v);
       Path file = dir.resolve("v" + v + ".mp4");
       plan.write(storage, file.toString());
-      List<ClipSampler.Sampled> inMemory;
-      List<ClipSampler.Sampled> seeking;
-      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
-        inMemory = ClipSampler.sample(reader, width, height, 8, options, ClipSampler.MAX_KEPT_BYTES);
+      List<ClipSampler.Sampled> inMemory = sample(file, width, height, CaptionOptions.defaults("captioner", "unused").frameMemoryBytes());
+      // Limits that hold any one scene (at most 7 s, 112 frames, and the 8 frames that settle a cut)
+      // but not the video; that hold the short scenes only; that hold none.
+      List<ClipSampler.Sampled> byScene = sample(file, width, height, 130L * width * height * 3);
+      List<ClipSampler.Sampled> someScenes = sample(file, width, height, 60L * width * height * 3);
+      List<ClipSampler.Sampled> seeking = sample(file, width, height, 10L * width * height * 3);
+      assertTrue(inMemory.stream().noneMatch(ClipSampler.Sampled::seeked), "video " + v);
+      assertTrue(byScene.stream().noneMatch(ClipSampler.Sampled::seeked), "video " + v);
+      assertTrue(seeking.stream().allMatch(ClipSampler.Sampled::seeked), "video " + v);
+      if (plan.durationSeconds() * plan.fps() > 130) {
+        longerThanLimit++;
       }
-      try (VideoReader reader = VideoReader.open(storage, file.toString())) {
-        seeking = ClipSampler.sample(reader, width, height, 8, options, 10L * width * height * 3);
+      if (someScenes.stream().anyMatch(ClipSampler.Sampled::seeked)
+          && someScenes.stream().anyMatch(s -> !s.seeked())) {
+        keptThenSeeked++;
       }
-      assertEquals(inMemory.size(), seeking.size(), "video " + v);
-      for (int i = 0; i < inMemory.size(); i++) {
-        assertEquals(seeking.get(i).clip(), inMemory.get(i).clip(), "video " + v + " clip " + i);
-        assertArrayEquals(seeking.get(i).frames(), inMemory.get(i).frames(), "video " + v + " clip " + i);
-        assertEquals(seeking.get(i).motion(), inMemory.get(i).motion(), 0, "video " + v + " clip " + i);
+      for (List<ClipSampler.Sampled> other : List.of(byScene, someScenes, seeking)) {
+        assertEquals(inMemory.size(), other.size(), "video " + v);
+        for (int i = 0; i < inMemory.size(); i++) {
+          assertEquals(inMemory.get(i).clip(), other.get(i).clip(), "video " + v + " clip " + i);
+          assertArrayEquals(inMemory.get(i).frames(), other.get(i).frames(), "video " + v + " clip " + i);
+          assertEquals(inMemory.get(i).motion(), other.get(i).motion(), 0, "video " + v + " clip " + i);
+        }
       }
       clips += inMemory.size();
       Map<Integer, Double> sceneStarts = new TreeMap<>();
@@ -79,5 +91,15 @@ class ClipSamplerTest {
     assertTrue(onCut >= 0.95 * cuts && extra <= 0.05 * cuts, onCut + " of " + cuts + " cuts found, " + extra
         + " extra: " + misses);
     assertTrue(clips > cuts, clips + " clips");
+    assertTrue(longerThanLimit >= 4, longerThanLimit + " videos outgrow the per-scene limit");
+    assertTrue(keptThenSeeked >= 2, keptThenSeeked + " videos switch from kept frames to seeking");
+  }
+
+  private static List<ClipSampler.Sampled> sample(Path file, int width, int height, long maxKeptBytes)
+      throws Exception {
+    try (VideoReader reader = VideoReader.open(Storage.local(), file.toString())) {
+      return ClipSampler.sample(reader, width, height, 8, CaptionOptions.defaults("captioner", "unused"),
+          maxKeptBytes);
+    }
   }
 }

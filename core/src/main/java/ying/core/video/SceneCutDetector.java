@@ -128,6 +128,25 @@ public final class SceneCutDetector {
       return sampled;
     }
 
+    /**
+     * The cuts among the frames so far that no later frame can move: a frame's verdict reads
+     * {@code window} frames on each side, so it is final once that many frames have followed it.
+     * They are the first cuts {@link #result} will give, in a bounded-memory caller's hands early.
+     */
+    public List<Double> settledCuts() {
+      int settled = count - 1 - options.window();
+      if (settled < 1) {
+        return List.of();
+      }
+      List<Double> cuts = new ArrayList<>();
+      for (int i : cutFrames(Arrays.copyOf(times, count), Arrays.copyOf(scores, count))) {
+        if (i <= settled) {
+          cuts.add(times[i]);
+        }
+      }
+      return cuts;
+    }
+
     public Result result() {
       double[] ts = Arrays.copyOf(times, count);
       double[] sc = Arrays.copyOf(scores, count);
@@ -138,6 +157,14 @@ public final class SceneCutDetector {
   /** Frame i is a cut when its change is large in absolute terms and large against its neighbours'. */
   List<Double> pickCuts(double[] timestamps, double[] scores) {
     List<Double> cuts = new ArrayList<>();
+    for (int i : cutFrames(timestamps, scores)) {
+      cuts.add(timestamps[i]);
+    }
+    return cuts;
+  }
+
+  private List<Integer> cutFrames(double[] timestamps, double[] scores) {
+    List<Integer> cuts = new ArrayList<>();
     double lastCut = timestamps.length > 0 ? timestamps[0] : 0;
     for (int i = 1; i < scores.length; i++) {
       if (scores[i] < options.absoluteThreshold()) {
@@ -152,7 +179,7 @@ public final class SceneCutDetector {
       if (timestamps[i] - lastCut < options.minSceneSeconds()) {
         continue;
       }
-      cuts.add(timestamps[i]);
+      cuts.add(i);
       lastCut = timestamps[i];
     }
     return cuts;

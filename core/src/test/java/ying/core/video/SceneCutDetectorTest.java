@@ -122,6 +122,27 @@ class SceneCutDetectorTest {
     assertThrows(IllegalArgumentException.class, () -> detector().scorer(192, 128).accept(0, new byte[96 * 64 * 3]));
   }
 
+  @Test
+  void settledCutsAreTheFinalCutsSoFarAndNoLaterFrameMovesThem() {
+    // A change at frame 20 looks like a cut until a bigger one follows at frame 23, within the
+    // window of 8 frames that decides: only the second is a cut.
+    SceneCutDetector.Scorer scorer = detector().scorer();
+    List<List<Double>> settledAfter = new ArrayList<>();
+    for (int k = 0; k < 50; k++) {
+      byte[] rgb = k < 20 ? VideoWriterTest.solidFrame(64, 48, 20, 40, 200)
+          : k < 23 ? VideoWriterTest.solidFrame(64, 48, 120, 40, 200) : VideoWriterTest.solidFrame(64, 48, 250, 250, 20);
+      scorer.accept(k / 10.0, rgb);
+      settledAfter.add(scorer.settledCuts());
+    }
+    List<Double> cuts = scorer.result().cutTimes();
+    assertEquals(List.of(2.3), cuts);
+    for (int k = 0; k < settledAfter.size(); k++) {
+      List<Double> settled = settledAfter.get(k);
+      assertEquals(cuts.subList(0, settled.size()), settled, "after frame " + k);
+      assertEquals(k >= 23 + 8 ? 1 : 0, settled.size(), "after frame " + k);
+    }
+  }
+
   private static SceneCutDetector detector() {
     return new SceneCutDetector();
   }
