@@ -136,72 +136,98 @@ public final class CaptionJob {
     }
 
     private Iterator<Row> captionPartition(Iterator<Row> videos, Storage storage, Captioner c) throws IOException {
-      int frameBytes = c.height() * c.width() * 3;
-      java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
-      List<Row> out = new ArrayList<>();
-      List<Pending> pending = new ArrayList<>();
-      byte[] batch = new byte[options.batch() * c.frames() * frameBytes];
+      Batch batch = new Batch(c, java.sql.Timestamp.from(Instant.now()));
       while (videos.hasNext()) {
         Row v = videos.next();
         String uri = v.getString(0);
         String sha = v.getString(1);
-        List<Pending> clips = new ArrayList<>();
-        List<byte[]> sampled = new ArrayList<>();
+        int rowsBefore = batch.out.size();
+        int clipsBefore = batch.clips;
+        long modelBefore = batch.modelNanos;
         String stage = "open";
         long decodeStart = System.nanoTime();
         try (VideoReader reader = VideoReader.open(storage, uri)) {
           VideoInfo info = reader.info();
           stage = "decode";
-          for (ClipSampler.Sampled s : ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options,
-              options.frameMemoryBytes())) {
-            clips.add(new Pending(uri, sha, info, s.clip(), s.motion()));
-            sampled.add(s.frames());
-          }
+          // A long video's scenes arrive while it decodes: captioned as they come, its frames never pile up.
+          ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options, options.frameMemoryBytes(),
+              s -> batch.add(new Pending(uri, sha, info, s.clip(), s.motion()), s.frames()));
         } catch (VideoException e) {
-          out.add(error(uri, sha, stage, e.getMessage(), now));
+          batch.discard(uri, rowsBefore);
+          batch.out.add(error(uri, sha, stage, e.getMessage(), batch.now));
           continue;
         } finally {
           if (timers != null) {
-            timers.decode().add(System.nanoTime() - decodeStart);
+            timers.decode().add(System.nanoTime() - decodeStart - (batch.modelNanos - modelBefore));
           }
         }
-        if (clips.isEmpty()) {
-          out.add(error(uri, sha, "plan", "no clip of at least " + options.minClipSeconds() + " s", now));
-          continue;
-        }
-        for (int i = 0; i < clips.size(); i++) {
-          System.arraycopy(sampled.get(i), 0, batch, pending.size() * c.frames() * frameBytes, c.frames() * frameBytes);
-          pending.add(clips.get(i));
-          if (pending.size() == options.batch()) {
-            flush(c, batch, pending, out, now);
-          }
+        if (batch.clips == clipsBefore) {
+          batch.out.add(error(uri, sha, "plan", "no clip of at least " + options.minClipSeconds() + " s", batch.now));
         }
       }
-      flush(c, batch, pending, out, now);
-      return out.iterator();
+      batch.flush();
+      return batch.out.iterator();
     }
 
-    private void flush(Captioner captioner, byte[] batch, List<Pending> pending, List<Row> out,
-        java.sql.Timestamp now) {
-      if (pending.isEmpty()) {
-        return;
+    /** Clips waiting for the model, across videos, and the partition's rows so far. */
+    private final class Batch {
+      final Captioner captioner;
+      final java.sql.Timestamp now;
+      final int clipBytes;
+      final byte[] frames;
+      final List<Pending> pending = new ArrayList<>();
+      final List<Row> out = new ArrayList<>();
+      int clips;
+      long modelNanos;
+
+      Batch(Captioner captioner, java.sql.Timestamp now) {
+        this.captioner = captioner;
+        this.now = now;
+        this.clipBytes = captioner.frames() * captioner.height() * captioner.width() * 3;
+        this.frames = new byte[options.batch() * clipBytes];
       }
-      int clipBytes = captioner.frames() * captioner.height() * captioner.width() * 3;
-      long t0 = System.nanoTime();
-      List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(batch, pending.size() * clipBytes),
-          pending.size(), options.beam());
-      if (timers != null) {
-        timers.model().add(System.nanoTime() - t0);
+
+      void add(Pending clip, byte[] clipFrames) {
+        System.arraycopy(clipFrames, 0, frames, pending.size() * clipBytes, clipBytes);
+        pending.add(clip);
+        clips++;
+        if (pending.size() == options.batch()) {
+          flush();
+        }
       }
-      for (int i = 0; i < pending.size(); i++) {
-        Pending p = pending.get(i);
-        Caption cap = captions.get(i);
-        out.add(RowFactory.create(p.uri(), p.sha(), p.clip().index(), p.clip().scene(), p.clip().start(), p.clip().end(),
-            p.info().fps(),
-            p.info().width(), p.info().height(), p.info().codec(), cap.text(), cap.confidence(), p.motion(), model,
-            now, null, null));
+
+      /**
+       * Forgets a video that failed part way: its clips still waiting (the last ones added) and the
+       * rows already captioned for it, so it leaves one error row and nothing else.
+       */
+      void discard(String uri, int rowsBefore) {
+        while (!pending.isEmpty() && pending.get(pending.size() - 1).uri().equals(uri)) {
+          pending.remove(pending.size() - 1);
+        }
+        out.subList(rowsBefore, out.size()).removeIf(r -> uri.equals(r.getString(0)));
       }
-      pending.clear();
+
+      void flush() {
+        if (pending.isEmpty()) {
+          return;
+        }
+        long t0 = System.nanoTime();
+        List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(frames, pending.size() * clipBytes),
+            pending.size(), options.beam());
+        long nanos = System.nanoTime() - t0;
+        modelNanos += nanos;
+        if (timers != null) {
+          timers.model().add(nanos);
+        }
+        for (int i = 0; i < pending.size(); i++) {
+          Pending p = pending.get(i);
+          Caption cap = captions.get(i);
+          out.add(RowFactory.create(p.uri(), p.sha(), p.clip().index(), p.clip().scene(), p.clip().start(),
+              p.clip().end(), p.info().fps(), p.info().width(), p.info().height(), p.info().codec(), cap.text(),
+              cap.confidence(), p.motion(), model, now, null, null));
+        }
+        pending.clear();
+      }
     }
 
     private Row error(String uri, String sha, String stage, String message, java.sql.Timestamp now) {

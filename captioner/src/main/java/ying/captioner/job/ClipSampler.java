@@ -35,11 +35,23 @@ final class ClipSampler {
    */
   record Sampled(ClipPlanner.Clip clip, byte[] frames, double motion, boolean seeked) {}
 
+  /** Takes each sampled clip, in clip order; a long video's first clips come while it still decodes. */
+  interface Sink {
+    void accept(Sampled clip) throws VideoException;
+  }
+
   static List<Sampled> sample(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options,
       long maxKeptBytes) throws VideoException {
-    Pass pass = new Pass(reader, width, height, modelFrames, options, maxKeptBytes);
+    List<Sampled> out = new ArrayList<>();
+    sample(reader, width, height, modelFrames, options, maxKeptBytes, out::add);
+    return out;
+  }
+
+  static void sample(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options,
+      long maxKeptBytes, Sink sink) throws VideoException {
+    Pass pass = new Pass(reader, width, height, modelFrames, options, maxKeptBytes, sink);
     reader.stream(0, Double.POSITIVE_INFINITY, FrameSpec.of(0, width, height), pass::accept);
-    return pass.finish();
+    pass.finish();
   }
 
   /** One video's pass: scores every frame, keeps what is still needed, samples scenes as they close. */
@@ -53,13 +65,14 @@ final class ClipSampler {
     final SceneCutDetector.Scorer scorer;
     final Kept kept;
     final List<ClipPlanner.Clip> planned = new ArrayList<>();
-    final List<Sampled> out = new ArrayList<>();
+    final Sink sink;
     int scene;
     double sceneStart;
     boolean seeking;
 
-    Pass(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options, long maxKeptBytes)
-        throws VideoException {
+    Pass(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options, long maxKeptBytes,
+        Sink sink) throws VideoException {
+      this.sink = sink;
       this.reader = reader;
       this.info = reader.info();
       this.frameBytes = width * height * 3;
@@ -90,7 +103,7 @@ final class ClipSampler {
       kept.add(t, rgb);
     }
 
-    List<Sampled> finish() throws VideoException {
+    void finish() throws VideoException {
       SceneCutDetector.Result scenes = scorer.result();
       // The decoded frames, not the container's claim, say where the video ends.
       double[] ts = scenes.timestamps();
@@ -101,7 +114,6 @@ final class ClipSampler {
         }
       }
       closeScene(end);
-      return out;
     }
 
     /** Plans the scene from {@code sceneStart} to {@code end} as {@link ClipPlanner#plan} would, and samples it. */
@@ -109,7 +121,7 @@ final class ClipSampler {
       int first = planned.size();
       ClipPlanner.planScene(planned, scene++, sceneStart, end, options.maxClipSeconds(), options.minClipSeconds());
       for (ClipPlanner.Clip clip : planned.subList(first, planned.size())) {
-        out.add(sample(clip));
+        sink.accept(sample(clip));
       }
       sceneStart = end;
       if (!seeking) {

@@ -212,6 +212,34 @@ class CaptionJobTest {
     }
   }
 
+  @Test
+  void aLongVideoIsCaptionedWhileItDecodesAndOneThatBreaksPartWayLeavesOnlyAnErrorRow() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("long"));
+    // Ten scenes of 1.5-2.5 s at the model's 96x64: 1 MB holds 56 frames, enough for any one scene
+    // and the 8 frames that settle its cut, not for the video; so its clips go to the model while it
+    // decodes, as a long video's do.
+    VideoPlan plan = new SyntheticWorld(5, new WorldOptions(96, 64, 16, 10, 10, 1.5, 2.5, 1, 3)).video(0);
+    Path whole = folder.resolve("long.mp4");
+    plan.write(Storage.local(), whole.toString());
+    byte[] bytes = Files.readAllBytes(whole);
+    // Cut part way: its first scenes are captioned before the missing frames show.
+    Files.write(folder.resolve("cut.mp4"), java.util.Arrays.copyOf(bytes, bytes.length * 3 / 5));
+    Path small = dir.resolve("long-1mb");
+    Path large = dir.resolve("long-default");
+    CaptionRun.Summary s = CaptionRun.run(spark, folder.toString(), small.toString(), options(1).withFrameMemoryMb(1));
+    CaptionRun.run(spark, folder.toString(), large.toString(), options(1));
+    assertEquals(1, s.captionedVideos());
+    assertEquals(1, s.errors());
+    List<String> rows = clips(small, "captioner@1").stream().map(CaptionJobTest::key).toList();
+    assertEquals(clips(large, "captioner@1").stream().map(CaptionJobTest::key).toList(), rows);
+    assertTrue(rows.stream().allMatch(r -> r.contains("/long.mp4#")), "nothing of the cut video: " + rows);
+    assertTrue(rows.size() >= plan.scenes().size(), rows.size() + " clips");
+    List<Row> errors = spark.read().parquet(small.resolve("_errors").toString()).collectAsList();
+    assertEquals(1, errors.size());
+    assertEquals("cut.mp4", Storage.fileName(errors.get(0).getAs("video_uri")));
+    assertEquals("decode", errors.get(0).<String>getAs("stage"));
+  }
+
   private static String key(Row r) {
     return r.getAs("video_uri") + "#" + r.getAs("clip_index") + "[" + r.getAs("start_s") + "," + r.getAs("end_s")
         + "]=" + r.getAs("caption");
