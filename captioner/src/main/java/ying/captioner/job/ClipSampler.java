@@ -17,9 +17,10 @@ import ying.core.video.VideoReader;
 /**
  * The caption job's one decode pass per video: every frame, at the model's size and the native
  * rate, feeds the scene-cut scorer and is kept; once a scene's closing cut is known its clips are
- * planned and each clip's window is resampled out of memory by the reader's own rule
- * ({@link ConstantRate}), so the frames equal what a seek-and-read of the window returns. Decoding
- * the video a second time for its windows used to cost as much as the model on small captioners.
+ * planned, each clip's window is resampled out of memory by the reader's own rule
+ * ({@link ConstantRate}), so the frames equal what a seek-and-read of the window returns, and the
+ * clips go to the caller's {@link Sink}. Decoding the video a second time for its windows used to
+ * cost as much as the model on small captioners.
  *
  * <p>Kept frames pass {@code maxKeptBytes} only on a long video: then the scenes whose cuts no later
  * frame can move are sampled and their frames let go, so a video of many short shots is read once
