@@ -35,6 +35,13 @@ public final class Charts {
   public record Series(String title, String xLabel, List<String> names, List<double[]> xs, List<double[]> ys)
       implements Panel {}
 
+  /**
+   * Set once text has failed to draw: a JVM whose font libraries do not load (a headless GPU node
+   * without libharfbuzz) throws at the first string and on every one after, and a chart without its
+   * words is worth more than a training run that ends in an exception after its weights are saved.
+   */
+  private static volatile boolean noText;
+
   private Charts() {}
 
   public static byte[] png(List<Panel> panels, int columns) {
@@ -71,7 +78,7 @@ public final class Charts {
   private static void title(Graphics2D g, String title) {
     g.setColor(Color.BLACK);
     g.setFont(g.getFont().deriveFont(Font.BOLD, 13f));
-    g.drawString(title, 10, 18);
+    text(g, title, 10, 18);
     g.setFont(g.getFont().deriveFont(Font.PLAIN, 11f));
   }
 
@@ -86,12 +93,12 @@ public final class Charts {
       double v = b.values().get(i);
       int y = top + i * rowH;
       g.setColor(Color.DARK_GRAY);
-      g.drawString(b.labels().get(i), 10, y + rowH - 6);
+      text(g, b.labels().get(i), 10, y + rowH - 6);
       int w = max > 0 ? (int) Math.round((PANEL_W - labelW - 70) * v / max) : 0;
       g.setColor(BAR);
       g.fillRect(labelW, y + 3, w, rowH - 6);
       g.setColor(Color.BLACK);
-      g.drawString(number(v), labelW + w + 4, y + rowH - 6);
+      text(g, number(v), labelW + w + 4, y + rowH - 6);
     }
   }
 
@@ -99,7 +106,7 @@ public final class Charts {
     title(g, h.title());
     double[] v = h.values();
     if (v.length == 0) {
-      g.drawString("no values", MARGIN, PANEL_H / 2);
+      text(g, "no values", MARGIN, PANEL_H / 2);
       return;
     }
     double lo = java.util.Arrays.stream(v).min().orElse(0);
@@ -143,7 +150,7 @@ public final class Charts {
       }
     }
     if (xlo > xhi) {
-      g.drawString("no values", MARGIN, PANEL_H / 2);
+      text(g, "no values", MARGIN, PANEL_H / 2);
       return;
     }
     if (xhi <= xlo) {
@@ -173,7 +180,7 @@ public final class Charts {
       if (pts.size() == 1) {
         g.fillOval(pts.get(0)[0] - 2, pts.get(0)[1] - 2, 5, 5);
       }
-      g.drawString(s.names().get(k), PANEL_W - MARGIN - 90, 18 + 12 * k);
+      text(g, s.names().get(k), PANEL_W - MARGIN - 90, 18 + 12 * k);
     }
     g.setStroke(new BasicStroke(1f));
     axes(g, s.xLabel(), xlo, xhi, ylo, yhi);
@@ -185,11 +192,24 @@ public final class Charts {
     g.setColor(Color.BLACK);
     g.drawLine(MARGIN, MARGIN + plotH, MARGIN + plotW, MARGIN + plotH);
     g.drawLine(MARGIN, MARGIN, MARGIN, MARGIN + plotH);
-    g.drawString(number(xlo), MARGIN - 4, MARGIN + plotH + 14);
-    g.drawString(number(xhi), MARGIN + plotW - 30, MARGIN + plotH + 14);
-    g.drawString(xLabel, MARGIN + plotW / 2 - 30, MARGIN + plotH + 30);
-    g.drawString(number(yhi), 2, MARGIN + 4);
-    g.drawString(number(ylo), 2, MARGIN + plotH);
+    text(g, number(xlo), MARGIN - 4, MARGIN + plotH + 14);
+    text(g, number(xhi), MARGIN + plotW - 30, MARGIN + plotH + 14);
+    text(g, xLabel, MARGIN + plotW / 2 - 30, MARGIN + plotH + 30);
+    text(g, number(yhi), 2, MARGIN + 4);
+    text(g, number(ylo), 2, MARGIN + plotH);
+  }
+
+  private static void text(Graphics2D g, String s, int x, int y) {
+    if (noText) {
+      return;
+    }
+    try {
+      g.drawString(s, x, y);
+    } catch (LinkageError e) {
+      noText = true;
+      System.err.println("charts are drawn without text from now on: this JVM cannot load its font libraries ("
+          + e + ")");
+    }
   }
 
   static String number(double v) {
