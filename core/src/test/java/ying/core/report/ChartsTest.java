@@ -31,7 +31,10 @@ class ChartsTest {
         new Charts.Series("Learning rate", "step", List.of("lr"), List.of(steps), List.of(lr)));
   }
 
-  /** Run in a JVM whose libharfbuzz does not load: draws the chart twice (the second string meets a class that failed to initialise). */
+  /**
+   * Run in a JVM whose libharfbuzz does not load: draws the chart twice, since after the first
+   * failure every string would meet a font class that failed to initialise and must be skipped.
+   */
   public static final class WithoutFonts {
     public static void main(String[] args) throws Exception {
       Charts.png(lossChart(), 2);
