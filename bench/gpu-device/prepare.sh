@@ -4,7 +4,7 @@
 # their jars), and DJL 0.33's JNI sources with its generated header, to be compiled there.
 #   bench/gpu-device/prepare.sh DJL_GIT_DIR     (a clone of github.com/deepjavalibrary/djl, tag v0.33.0)
 #   CLIPS=clips.raw INIT=models/vae/3 bench/gpu-device/prepare.sh DJL_GIT_DIR   (also train.sh's data)
-# The device tool carries at most 64 MiB with the working tree: mind du -sh .gpu.
+# The device tool carries at most 64 MiB with the working tree: the script ends by checking that.
 set -euo pipefail
 djl="$(cd "$1" && pwd)"
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -55,3 +55,11 @@ for d in ${INIT:-}; do
   if [ -f "$d/tokenizer.json" ]; then cp "$d/tokenizer.json" ".gpu/init/$n/"; fi
 done
 du -sh .gpu
+# The device tool carries the tracked files and .gpu together, at most 64 MiB: say so here, not at the call.
+tracked=$({ git ls-files -z | xargs -0 stat -c %s 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}')
+gpu=$(du -sb .gpu | cut -f1)
+echo "payload: .gpu $gpu + tracked files $tracked = $((gpu + tracked)) bytes of $((64 << 20))"
+if (( gpu + tracked > 64 << 20 )); then
+  echo "too big for the device tool: de-index models/ (git rm -r -q --cached models) or pass fewer CLIPS" >&2
+  exit 1
+fi
