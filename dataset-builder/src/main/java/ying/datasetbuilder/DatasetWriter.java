@@ -232,9 +232,13 @@ public final class DatasetWriter {
     }
   }
 
+  /**
+   * Waits for the blocks to go: the command stops its session right after the build, and a removal
+   * still running then failed with a stack trace under the build's summary.
+   */
   private static void unpersist(Dataset<Row> cached) {
     if (cached != null) {
-      cached.unpersist();
+      cached.unpersist(true);
     }
   }
 

@@ -132,7 +132,7 @@ public final class CaptionRun {
       }
       return new Summary(exact, uris.size(), skipped, videos, clipCount, captionErrors + errors.size());
     } finally {
-      results.unpersist();
+      results.unpersist(true);
     }
   }
 

@@ -103,7 +103,7 @@ public final class SynthCommand implements YingCommand {
         }
         labels.repartition(labelFiles(config.count())).write().mode(SaveMode.Overwrite).parquet(output.labels());
       } finally {
-        labels.unpersist();
+        labels.unpersist(true);
       }
       long scenes = session.read().parquet(output.labels()).count();
       output.markComplete(scenes);
