@@ -55,7 +55,6 @@ for d in ${INIT:-}; do
   if [ -f "$d/tokenizer.json" ]; then cp "$d/tokenizer.json" ".gpu/init/$n/"; fi
 done
 du -sh .gpu
-# The device tool carries the tracked files and .gpu together, at most 64 MiB: say so here, not at the call.
 tracked=$({ git ls-files -z | xargs -0 stat -c %s 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}')
 gpu=$(du -sb .gpu | cut -f1)
 echo "payload: .gpu $gpu + tracked files $tracked = $((gpu + tracked)) bytes of $((64 << 20))"
