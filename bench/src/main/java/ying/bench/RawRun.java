@@ -142,6 +142,9 @@ final class RawRun {
       // Most training clips were rendered (RenderedClips), not decoded from the dataset.
       facts.put("rendered_world_seed", run.path("rendered_world_seed").asLong());
       facts.put("raw_share", run.path("raw_share").asDouble());
+      if (run.path("short_scenes").asBoolean(false)) {
+        facts.put("short_scenes", true);
+      }
     }
     facts.put("published_by", "java " + publisher.getName() + " " + String.join(" ", args));
     return facts;

@@ -21,6 +21,10 @@ final class RawTrainingOptions extends RawStepOptions {
   @Option(names = "--render-threads", defaultValue = "4", description = "Rendering threads (default: ${DEFAULT-VALUE}).")
   int renderThreads;
 
+  @Option(names = "--short-scenes", description = {"With --render-seed, also render scenes shorter than a clip,",
+      "whole, their frames spread over the scene as the caption job samples a short clip (for the captioner)."})
+  boolean shortScenes;
+
   /** Reads the clip file, after checking that exactly one of --steps and --seconds is there. */
   RawRun open() throws IOException {
     checkLength();
@@ -30,7 +34,8 @@ final class RawTrainingOptions extends RawStepOptions {
   /** Clips rendered ahead of the trainer with the file's training clips mixed in; null without --render-seed. */
   RenderedClips rendered(RawRun raw, int batch) {
     return renderSeed == null ? null
-        : new RenderedClips(renderSeed, raw.data.frames, batch, renderThreads, raw.data, raw.trainClips, rawShare);
+        : new RenderedClips(renderSeed, raw.data.frames, batch, renderThreads, raw.data, raw.trainClips, rawShare,
+            shortScenes);
   }
 
   /** Puts what rendering added to the training data into a run's run.json. */
@@ -38,6 +43,9 @@ final class RawTrainingOptions extends RawStepOptions {
     if (renderSeed != null) {
       facts.put("rendered_world_seed", renderSeed);
       facts.put("raw_share", rawShare);
+      if (shortScenes) {
+        facts.put("short_scenes", true);
+      }
     }
   }
 }

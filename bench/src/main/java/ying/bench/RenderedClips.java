@@ -23,7 +23,10 @@ import ying.core.synth.WorldOptions;
  * whole). For a GPU machine with no FFmpeg, where a data set would not fit the payload: a few
  * threads render ahead of the trainer. Batch {@code k} is the same for a given seed whatever the
  * thread count; a share of the clips can come from a {@link RawClips} file of decoded clips, so the
- * network also sees the codec's artefacts.
+ * network also sees the codec's artefacts. With {@code shortScenes}, scenes shorter than a clip are
+ * rendered too, whole, their frames spread over the scene: the caption job shows the captioner a
+ * short scene that way (its frames picked evenly from first to last), and a captioner trained only
+ * on windows of long scenes had never seen the quicker motion between them.
  */
 final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private static final int SOURCE_FPS = 16;
@@ -38,6 +41,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private final RawClips raw;
   private final int rawCount;
   private final double rawShare;
+  private final boolean shortScenes;
   private final ExecutorService pool;
   private final int threads;
   private final ArrayDeque<Future<DatasetBatch>> ahead = new ArrayDeque<>();
@@ -50,6 +54,12 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
    * @param rawShare the chance that a clip of a batch comes from {@code raw}
    */
   RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare) {
+    this(seed, frames, batch, threads, raw, rawCount, rawShare, false);
+  }
+
+  /** @param shortScenes also render scenes shorter than a clip, whole (see the class comment) */
+  RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare,
+      boolean shortScenes) {
     WorldOptions o = WorldOptions.defaults().withSceneSeconds(2.5, 8);
     if (o.width() != 192 || o.height() != 128 || o.fps() != SOURCE_FPS) {
       throw new IllegalStateException("the world's defaults changed: " + o);
@@ -68,6 +78,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     this.raw = raw;
     this.rawCount = raw == null ? 0 : rawCount;
     this.rawShare = raw == null ? 0 : rawShare;
+    this.shortScenes = shortScenes;
     this.threads = threads;
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "render");
@@ -147,21 +158,21 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     return new DatasetBatch(ids, captions, frames, height, width, pixels);
   }
 
-  /** Renders one window of a scene long enough for it, from a random video of the world; returns the scene. */
+  /** Renders one window of a scene, from a random video of the world; returns the scene. */
   private ScenePlan renderClip(SplittableRandom rng, byte[] out, int offset) {
     int span = (frames - 1) * 2 + 1; // source frames the window covers
     while (true) {
       int v = rng.nextInt(1 << 30);
       VideoPlan plan = world.video(v);
-      List<ScenePlan> long_ = plan.scenes().stream().filter(s -> s.frameCount() >= span).toList();
-      if (long_.isEmpty()) {
+      List<ScenePlan> usable = plan.scenes().stream().filter(s -> shortScenes || s.frameCount() >= span).toList();
+      if (usable.isEmpty()) {
         continue;
       }
-      ScenePlan s = long_.get(rng.nextInt(long_.size()));
-      int start = s.startFrame() + rng.nextInt(s.frameCount() - span + 1);
+      ScenePlan s = usable.get(rng.nextInt(usable.size()));
+      int[] at = sourceFrames(s, frames, rng);
       byte[] full = new byte[plan.width() * plan.height() * 3];
       for (int t = 0; t < frames; t++) {
-        plan.renderFrame(start + 2 * t, full);
+        plan.renderFrame(at[t], full);
         if (width == plan.width()) {
           System.arraycopy(full, 0, out, offset + t * full.length, full.length);
         } else {
@@ -170,6 +181,26 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       }
       return s;
     }
+  }
+
+  /**
+   * The scene's source frames a clip of {@code frames} shows: every second one (16 fps to 8) from a
+   * random start where the scene is long enough, else spread evenly from its first frame to its last.
+   */
+  static int[] sourceFrames(ScenePlan s, int frames, SplittableRandom rng) {
+    int span = (frames - 1) * 2 + 1;
+    int[] at = new int[frames];
+    if (s.frameCount() >= span) {
+      int start = s.startFrame() + rng.nextInt(s.frameCount() - span + 1);
+      for (int t = 0; t < frames; t++) {
+        at[t] = start + 2 * t;
+      }
+    } else {
+      for (int t = 0; t < frames; t++) {
+        at[t] = s.startFrame() + (int) Math.round(t * (s.frameCount() - 1) / (double) Math.max(1, frames - 1));
+      }
+    }
+    return at;
   }
 
   /**

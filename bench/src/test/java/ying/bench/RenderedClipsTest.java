@@ -110,4 +110,49 @@ class RenderedClipsTest {
       }
     }
   }
+
+  /** A scene too short for a window is shown whole, as the caption job samples it; a long one at 8 fps. */
+  @Test
+  void shortScenesSpreadTheClipOverTheWholeScene() {
+    int frames = 33;
+    int span = (frames - 1) * 2 + 1;
+    boolean sawShort = false;
+    boolean sawLong = false;
+    for (int v = 0; v < 20; v++) {
+      for (ScenePlan s : new SyntheticWorld(5, WorldOptions.defaults().withSceneSeconds(2.5, 8)).video(v).scenes()) {
+        int[] at = RenderedClips.sourceFrames(s, frames, new java.util.SplittableRandom(v));
+        assertEquals(frames, at.length);
+        for (int t = 1; t < frames; t++) {
+          assertTrue(at[t] >= at[t - 1] && at[t] < s.endFrame() && at[0] >= s.startFrame(), "frame " + t);
+        }
+        if (s.frameCount() >= span) {
+          sawLong = true;
+          assertEquals(2 * (frames - 1), at[frames - 1] - at[0], "a long scene's window is read at 8 fps");
+        } else {
+          sawShort = true;
+          assertEquals(s.startFrame(), at[0]);
+          assertEquals(s.endFrame() - 1, at[frames - 1], "a short scene is shown to its last frame");
+        }
+      }
+    }
+    assertTrue(sawShort && sawLong);
+  }
+
+  /** Without short scenes the batches are what they were before the option, so older runs' commands still hold. */
+  @Test
+  void shortScenesChangeTheBatchesOnlyWhenAsked() {
+    // 49 frames span 6 s, longer than many of the world's 2.5..8 s scenes.
+    RawClips raw = new RawClips(49, 64, 96, List.of(new byte[49 * 64 * 96 * 3]), List.of("a"));
+    try (RenderedClips before = new RenderedClips(8, 49, 4, 1, raw, 1, 0);
+        RenderedClips off = new RenderedClips(8, 49, 4, 1, raw, 1, 0, false);
+        RenderedClips on = new RenderedClips(8, 49, 4, 1, raw, 1, 0, true)) {
+      boolean differ = false;
+      for (int i = 0; i < 4; i++) {
+        DatasetBatch a = before.next();
+        assertArrayEquals(a.pixels(), off.next().pixels());
+        differ |= !java.util.Arrays.equals(a.pixels(), on.next().pixels());
+      }
+      assertTrue(differ);
+    }
+  }
 }
