@@ -7,8 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import ying.captioner.model.CaptionWindow;
 import ying.captioner.model.CaptionerConfig;
 import ying.captioner.model.CaptionerModel;
+import ying.core.dataset.Bucket;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.text.Tokenizer;
@@ -60,6 +62,8 @@ public final class PublishCaptioner implements Callable<Integer> {
         run.path("seed").asLong(), evalClips, 10, 250, run.path("mirror").asBoolean(), RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishCaptioner.class,
         spec.commandLine().getParseResult().originalArgs());
+    // Rendered clips have the raw clips' shape and rate, so the file's bucket is every training clip's span.
+    facts.put(CaptionWindow.MANIFEST_KEY, Bucket.parse(run.path("clips").path("bucket").asText()).seconds());
     CaptionerTrainer.Fit fit = new CaptionerTrainer.Fit(Publishing.readLossLog(weights.resolve("training_log.csv")),
         run.path("published_step").asInt());
     try (CaptionerModel model = CaptionerModel.load(weights, config, tokenizer)) {

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import ying.core.dataset.Bucket;
 
 /**
  * Everything a dataset build depends on; written into the manifest so a dataset says how it was made.

@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
+import ying.core.dataset.Bucket;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
+import ying.core.dataset.Bucket;
 import org.apache.spark.sql.RowFactory;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;

@@ -20,6 +20,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BinaryType;
 import org.apache.spark.sql.types.StructField;
+import ying.core.dataset.Bucket;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Hashing;
 import ying.core.io.Storage;

@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import ying.core.cli.Progress;
+import ying.core.dataset.Bucket;
 import ying.core.dataset.DatasetLayout;
 import ying.core.io.Storage;
 import ying.core.registry.ModelRef;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import ying.core.dataset.Bucket;
 
 /**
  * Whether the local disks can hold a build. Between its passes a build keeps every decoded clip's

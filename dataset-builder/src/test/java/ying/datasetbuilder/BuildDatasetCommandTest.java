@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import ying.core.dataset.Bucket;
 
 class BuildDatasetCommandTest {
   private static BuildConfig parse(String... args) throws Exception {

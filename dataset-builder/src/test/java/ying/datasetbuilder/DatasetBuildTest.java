@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import ying.core.cli.Main;
+import ying.core.dataset.Bucket;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.ShardReader;
 import ying.core.io.Storage;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import ying.core.dataset.Bucket;
 
 class DiskNeedTest {
   @TempDir

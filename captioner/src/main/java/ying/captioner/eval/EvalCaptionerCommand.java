@@ -45,13 +45,17 @@ public final class EvalCaptionerCommand implements YingCommand {
   @Option(names = "--beam", defaultValue = "1", description = "Beam width. Default: ${DEFAULT-VALUE}.")
   int beam;
 
+  @Option(names = "--window-s", description = {"Seconds of a clip's middle that the captioner's frames are spread over.",
+      "Default: the span of the model's training clips."})
+  double windowSeconds;
+
   @Mixin SparkOptions spark;
 
   @Override
   public Integer call() throws Exception {
     CaptionOptions d = CaptionOptions.defaults(model, registry == null ? Registry.defaultRoot() : registry);
     CaptionOptions options = new CaptionOptions(d.model(), d.registry(), d.maxClipSeconds(), d.minClipSeconds(), beam,
-        d.batch(), d.windowSeconds(), d.sampleFps(), d.torchThreads(), d.frameMemoryMb());
+        d.batch(), windowSeconds, d.sampleFps(), d.torchThreads(), d.frameMemoryMb());
     try (SparkSession session = Sessions.start("ying-eval-captioner", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "eval-captioner", registry);
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());

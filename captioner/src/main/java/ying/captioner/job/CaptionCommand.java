@@ -38,6 +38,11 @@ public final class CaptionCommand implements YingCommand {
   @Option(names = "--min-clip-s", description = "Shortest clip captioned. Default: 1.")
   Double minClipSeconds;
 
+  @Option(names = "--window-s", description = {"Seconds of a clip's middle that the captioner's frames are spread over.",
+      "Default: the span of the model's training clips (window_seconds in its manifest).",
+      "A rerun with another window adds nothing for videos that model already captioned."})
+  Double windowSeconds;
+
   @Option(names = "--beam", description = "Beam width; 1 decodes greedily. Default: 1.")
   Integer beam;
 
@@ -59,7 +64,7 @@ public final class CaptionCommand implements YingCommand {
     return new CaptionOptions(model, registry == null ? Registry.defaultRoot() : registry,
         maxClipSeconds == null ? D.maxClipSeconds() : maxClipSeconds,
         minClipSeconds == null ? D.minClipSeconds() : minClipSeconds, beam == null ? D.beam() : beam,
-        batch == null ? D.batch() : batch, D.windowSeconds(), D.sampleFps(),
+        batch == null ? D.batch() : batch, windowSeconds == null ? D.windowSeconds() : windowSeconds, D.sampleFps(),
         torchThreads == null ? D.torchThreads() : torchThreads,
         frameMemoryMb == null ? D.frameMemoryMb() : frameMemoryMb);
   }

@@ -150,7 +150,7 @@ public final class CaptionJob {
           VideoInfo info = reader.info();
           stage = "decode";
           // A long video's scenes arrive while it decodes: captioned as they come, its frames never pile up.
-          ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options, options.frameMemoryBytes(),
+          ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options.forCaptioner(c), options.frameMemoryBytes(),
               s -> batch.add(new Pending(uri, sha, info, s.clip(), s.motion()), s.frames()));
         } catch (VideoException e) {
           batch.discard(uri, rowsBefore);

@@ -7,8 +7,8 @@ import java.io.Serializable;
  *
  * @param model a registry ref ({@code NAME[@VERSION]}) of the captioner
  * @param registry the registry URI the executors load the model from
- * @param windowSeconds the captioner looks at the middle of a clip, at most this long: the span
- *     its training clips covered (49 frames at 8 fps)
+ * @param windowSeconds the captioner looks at the middle of a clip, at most this long; 0 for the
+ *     model's own window, the span its training clips covered ({@link ying.captioner.model.CaptionWindow})
  * @param torchThreads libtorch intra-op threads per executor JVM, or 0 to leave libtorch's default
  *     (all cores); one per task core lets the tasks caption side by side without oversubscribing
  * @param frameMemoryMb decoded frames a task keeps of one video, so that one decode pass serves both
@@ -24,6 +24,9 @@ public record CaptionOptions(String model, String registry, double maxClipSecond
     if (beam < 1 || batch < 1) {
       throw new IllegalArgumentException("beam and batch must be positive");
     }
+    if (!(windowSeconds >= 0)) {
+      throw new IllegalArgumentException("--window-s must be a positive number of seconds, or 0 for the model's own");
+    }
     if (torchThreads < 0) {
       throw new IllegalArgumentException("--torch-threads must be 0 (libtorch's default) or more");
     }
@@ -34,7 +37,17 @@ public record CaptionOptions(String model, String registry, double maxClipSecond
 
   public static CaptionOptions defaults(String model, String registry) {
     // 128 MB: 1.7 minutes of one scene at 192x128 and 16 fps, 7 at 96x64; a task of a few GB holds it.
-    return new CaptionOptions(model, registry, 10, 1, 1, 16, 49 / 8.0, 8, 1, 128);
+    return new CaptionOptions(model, registry, 10, 1, 1, 16, 0, 8, 1, 128);
+  }
+
+  /** These options with the window resolved for {@code captioner}: its own unless one was given. */
+  public CaptionOptions forCaptioner(ying.captioner.model.Captioner captioner) {
+    return windowSeconds > 0 ? this : withWindowSeconds(captioner.windowSeconds());
+  }
+
+  public CaptionOptions withWindowSeconds(double seconds) {
+    return new CaptionOptions(model, registry, maxClipSeconds, minClipSeconds, beam, batch, seconds, sampleFps,
+        torchThreads, frameMemoryMb);
   }
 
   public long frameMemoryBytes() {

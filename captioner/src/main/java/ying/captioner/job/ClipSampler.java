@@ -73,6 +73,9 @@ final class ClipSampler {
 
     Pass(VideoReader reader, int width, int height, int modelFrames, CaptionOptions options, long maxKeptBytes,
         Sink sink) throws VideoException {
+      if (!(options.windowSeconds() > 0)) {
+        throw new IllegalArgumentException("no window: resolve the options for the captioner first (forCaptioner)");
+      }
       this.sink = sink;
       this.reader = reader;
       this.info = reader.info();

@@ -14,6 +14,12 @@ public interface Captioner extends AutoCloseable {
 
   int width();
 
+  /**
+   * Seconds of a clip that the model reads (its frames spread over them): the span of its training
+   * clips, {@link CaptionWindow}. The caption job shows it the middle this long of a longer clip.
+   */
+  double windowSeconds();
+
   /** One caption per clip; a beam of 1 decodes greedily. Not thread-safe: callers serialise. */
   List<Caption> caption(byte[] frames, int count, int beam);
 

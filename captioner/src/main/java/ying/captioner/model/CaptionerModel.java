@@ -29,6 +29,7 @@ public final class CaptionerModel implements Captioner {
   private final Model model;
   private final VideoCaptioner network;
   private final Tokenizer tokenizer;
+  private double windowSeconds = CaptionWindow.DEFAULT_SECONDS;
 
   private CaptionerModel(Model model, VideoCaptioner network, Tokenizer tokenizer) {
     this.model = model;
@@ -50,7 +51,9 @@ public final class CaptionerModel implements Captioner {
   public static CaptionerModel load(Checkpoint checkpoint) throws IOException {
     CaptionerConfig config = CaptionerConfig.fromJson(checkpoint.config());
     Tokenizer tokenizer = Tokenizer.load(checkpoint.file(TOKENIZER_FILE));
-    return load(checkpoint.dir(), config, tokenizer);
+    CaptionerModel m = load(checkpoint.dir(), config, tokenizer);
+    m.windowSeconds = CaptionWindow.of(checkpoint.manifest());
+    return m;
   }
 
   /** Loads float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */
@@ -114,6 +117,12 @@ public final class CaptionerModel implements Captioner {
   @Override
   public int width() {
     return config().width();
+  }
+
+  /** From the checkpoint's manifest; {@link CaptionWindow#DEFAULT_SECONDS} for a model not loaded from one. */
+  @Override
+  public double windowSeconds() {
+    return windowSeconds;
   }
 
   @Override

@@ -26,7 +26,8 @@ import ying.core.text.Tokenizer;
  *   <li>{@value #MODEL_FILE}: {@code forward(frames: uint8 [B, T, H, W, 3], tokens: int64 [B, L])}
  *       returning next-token logits {@code float32 [B, L, V]}; RGB, frames sampled evenly over the clip;</li>
  *   <li>{@value #TOKENIZER_FILE}: {@code {"vocab": [...]}}, ids 0..3 being pad, begin, end, unknown;</li>
- *   <li>{@value #CONFIG_FILE}: {@code {"frames": T, "height": H, "width": W, "max_tokens": L}}.</li>
+ *   <li>{@value #CONFIG_FILE}: {@code {"frames": T, "height": H, "width": W, "max_tokens": L}}, and
+ *       optionally {@code "window_seconds"}: the span of a clip the frames are spread over.</li>
  * </ul>
  * Ying decodes it with the same greedy and beam search as its own captioner.
  */
@@ -45,6 +46,7 @@ public final class TorchScriptCaptioner implements Captioner {
   private final int height;
   private final int width;
   private final int maxTokens;
+  private final double windowSeconds;
 
   private TorchScriptCaptioner(Model model, Tokenizer tokenizer, JsonNode config) throws IOException {
     this.model = model;
@@ -54,6 +56,11 @@ public final class TorchScriptCaptioner implements Captioner {
     this.height = positive(config, "height");
     this.width = positive(config, "width");
     this.maxTokens = positive(config, "max_tokens");
+    JsonNode window = config.path(CaptionWindow.MANIFEST_KEY);
+    if (!window.isMissingNode() && !(window.isNumber() && window.asDouble() > 0)) {
+      throw new IOException(CONFIG_FILE + "'s \"" + CaptionWindow.MANIFEST_KEY + "\" must be a positive number of seconds");
+    }
+    this.windowSeconds = window.isMissingNode() ? CaptionWindow.DEFAULT_SECONDS : window.asDouble();
   }
 
   /** Loads the contract's three files from a local folder. */
@@ -96,6 +103,11 @@ public final class TorchScriptCaptioner implements Captioner {
   @Override
   public int width() {
     return width;
+  }
+
+  @Override
+  public double windowSeconds() {
+    return windowSeconds;
   }
 
   @Override

@@ -98,8 +98,8 @@ class ClipSamplerTest {
   private static List<ClipSampler.Sampled> sample(Path file, int width, int height, long maxKeptBytes)
       throws Exception {
     try (VideoReader reader = VideoReader.open(Storage.local(), file.toString())) {
-      return ClipSampler.sample(reader, width, height, 8, CaptionOptions.defaults("captioner", "unused"),
-          maxKeptBytes);
+      return ClipSampler.sample(reader, width, height, 8,
+          CaptionOptions.defaults("captioner", "unused").withWindowSeconds(49 / 8.0), maxKeptBytes);
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,6 +26,7 @@ import ying.core.video.VideoWriter;
  * drives the real caption job: its frames arrive in the contract's layout and its logits decode.
  */
 class ExternalCaptionerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   static SparkSession spark;
   static Path model;
@@ -77,6 +80,48 @@ class ExternalCaptionerTest {
     CaptionRun.Summary again = CaptionRun.run(spark, input.toString(), out.toString(), d);
     assertEquals(2, again.skipped(), "the same external model is the same version");
     assertEquals(2, spark.read().parquet(out.toString()).count());
+  }
+
+  /**
+   * The job spreads the model's frames over the window its captioner.json names: a dark video that a
+   * white band fills around its middle reads as bright through a 1-second window, as dark through the
+   * default 6.1 s, and as dark through the 1-second model when --window-s widens its window again.
+   */
+  @Test
+  void theFramesAreSpreadOverTheModelsWindow() throws Exception {
+    Path raw = dir.resolve("bump");
+    Files.createDirectories(raw);
+    byte[] frame = new byte[96 * 64 * 3];
+    try (VideoWriter w = VideoWriter.create(Storage.local(), raw.resolve("bump.mp4").toString(), 96, 64, 16)) {
+      for (int i = 0; i < 8 * 16; i++) {
+        // The band grows from the top to the whole frame at 4 s and back, a second either side: 4 rows
+        // a frame, too little change for a cut, which a whole frame changing level would be.
+        int rows = (int) Math.round(64 * Math.max(0, 1 - Math.abs(i / 16.0 - 4)));
+        Arrays.fill(frame, (byte) 20);
+        Arrays.fill(frame, 0, rows * 96 * 3, (byte) 235);
+        w.write(frame);
+      }
+      w.finish();
+    }
+    Path narrow = dir.resolve("narrow model");
+    Files.createDirectories(narrow);
+    for (String f : TorchScriptCaptioner.FILES) {
+      Files.copy(model.resolve(f), narrow.resolve(f));
+    }
+    ObjectNode config = (ObjectNode) JSON.readTree(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile());
+    JSON.writeValue(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile(), config.put("window_seconds", 1.0));
+
+    assertEquals("A dark clip.", onlyCaption(raw, "wide", CaptionOptions.defaults(model.toString(), "unused")));
+    CaptionOptions narrowOptions = CaptionOptions.defaults(narrow.toString(), "unused");
+    assertEquals("A bright clip.", onlyCaption(raw, "narrow", narrowOptions));
+    assertEquals("A dark clip.", onlyCaption(raw, "widened", narrowOptions.withWindowSeconds(49 / 8.0)));
+  }
+
+  private static String onlyCaption(Path raw, String out, CaptionOptions options) throws Exception {
+    CaptionRun.run(spark, raw.toString(), dir.resolve(out).toString(), options);
+    List<Row> rows = spark.read().parquet(dir.resolve(out).toString()).collectAsList();
+    assertEquals(1, rows.size(), "one scene, one clip: " + rows);
+    return rows.get(0).getAs("caption");
   }
 
   @Test

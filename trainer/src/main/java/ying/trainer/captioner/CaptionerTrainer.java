@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Random;
 import ying.captioner.eval.CaptionScores;
 import ying.captioner.model.Caption;
+import ying.captioner.model.CaptionWindow;
 import ying.captioner.model.CaptionerConfig;
 import ying.captioner.model.CaptionerModel;
 import ying.captioner.model.FrameSampler;
@@ -306,6 +307,16 @@ public final class CaptionerTrainer {
     return scores;
   }
 
+  /** The span of the longest training clips: what the caption job will show the model of a clip ({@link CaptionWindow}). */
+  static double trainWindow(Storage storage, String data) {
+    List<String> buckets = new ArrayList<>();
+    for (List<String> shards : new ShardReader(storage, data, DatasetLayout.TRAIN, null, 1, -1, 1).shardsByBucket()) {
+      String dir = shards.get(0).substring(0, shards.get(0).lastIndexOf('/'));
+      buckets.add(Storage.fileName(dir).replaceFirst("^bucket=", ""));
+    }
+    return CaptionWindow.ofBuckets(buckets);
+  }
+
   private static ModelRef publish(CaptionerModel model, CaptionerTrainingConfig cfg, Registry registry, String parent,
       List<double[]> log, Map<String, Object> metrics, Storage storage, Map<String, Object> moreFacts)
       throws IOException {
@@ -315,6 +326,7 @@ public final class CaptionerTrainer {
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mirror", cfg.mirror());
+      extra.put(CaptionWindow.MANIFEST_KEY, trainWindow(storage, cfg.data()));
       extra.putAll(moreFacts);
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));

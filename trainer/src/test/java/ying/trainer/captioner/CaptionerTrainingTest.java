@@ -64,7 +64,10 @@ class CaptionerTrainingTest {
       assertEquals("test", ckpt.manifest().get("command").asText());
       assertTrue(ckpt.manifest().get("mirror").asBoolean(), "the manifest records the mirror augmentation");
       assertEquals(64, ckpt.manifest().get("training_data").get("hash").asText().length());
+      // Scenes of 2.5..4 s fill only the 17-frame bucket: the caption job must show the model 2.1 s of a clip.
+      assertEquals(17 / 8.0, ckpt.manifest().get("window_seconds").asDouble(), 1e-9);
       try (CaptionerModel model = CaptionerModel.load(ckpt)) {
+        assertEquals(17 / 8.0, model.windowSeconds(), 1e-9);
         DatasetBatch batch = new ShardReader(Storage.local(), data, DatasetLayout.TRAIN, null, 2, -1, 1).iterator().next();
         int frameBytes = 64 * 96 * 3;
         byte[] frames = new byte[2 * 8 * frameBytes];

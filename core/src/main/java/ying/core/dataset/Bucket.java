@@ -1,4 +1,4 @@
-package ying.datasetbuilder;
+package ying.core.dataset;
 
 import java.io.Serializable;
 import java.util.Locale;
