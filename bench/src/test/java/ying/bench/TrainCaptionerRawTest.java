@@ -50,12 +50,13 @@ class TrainCaptionerRawTest {
     Path out = dir.resolve("run");
     int rc = new CommandLine(new TrainCaptionerRaw()).execute("--clips", file.toString(), "--out", out.toString(),
         "--init", init.toString(), "--steps", "6", "--batch", "2", "--render-seed", "5", "--raw-share", "0.5",
-        "--render-threads", "2", "--val-every", "10");
+        "--render-threads", "2", "--val-every", "10", "--short-scenes");
     assertEquals(0, rc);
     JsonNode run = json.readTree(out.resolve("run.json").toFile());
     assertEquals(6, run.path("steps").asInt());
     assertEquals("captioner@1", run.path("init_ref").asText());
     assertEquals(5, run.path("rendered_world_seed").asLong());
+    assertTrue(run.path("short_scenes").asBoolean(), "the run records that short scenes were rendered");
     List<double[]> log = Publishing.readLossLog(out.resolve("training_log.csv"));
     assertEquals(6, (int) log.get(log.size() - 1)[0]);
     assertTrue(Double.isFinite(log.get(log.size() - 1)[4]), "val loss measured at the last step");
