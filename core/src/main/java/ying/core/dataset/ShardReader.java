@@ -76,6 +76,13 @@ public final class ShardReader implements Iterable<DatasetBatch> {
     return groups;
   }
 
+  /** The bucket of each group that {@link #shardsByBucket} returns, by name (e.g. {@code 96x64x49@8}), in its order. */
+  public List<String> bucketNames() {
+    return shardsByBucket().stream()
+        .map(g -> Storage.fileName(g.get(0).substring(0, g.get(0).lastIndexOf('/'))).replaceFirst("^bucket=", ""))
+        .toList();
+  }
+
   @Override
   public Iterator<DatasetBatch> iterator() {
     return new BatchIterator(shardsByBucket());

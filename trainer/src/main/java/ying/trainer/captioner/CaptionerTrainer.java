@@ -309,12 +309,7 @@ public final class CaptionerTrainer {
 
   /** The span of the longest training clips: what the caption job will show the model of a clip ({@link CaptionWindow}). */
   static double trainWindow(Storage storage, String data) {
-    List<String> buckets = new ArrayList<>();
-    for (List<String> shards : new ShardReader(storage, data, DatasetLayout.TRAIN, null, 1, -1, 1).shardsByBucket()) {
-      String dir = shards.get(0).substring(0, shards.get(0).lastIndexOf('/'));
-      buckets.add(Storage.fileName(dir).replaceFirst("^bucket=", ""));
-    }
-    return CaptionWindow.ofBuckets(buckets);
+    return CaptionWindow.ofBuckets(new ShardReader(storage, data, DatasetLayout.TRAIN, null, 1, -1, 1).bucketNames());
   }
 
   private static ModelRef publish(CaptionerModel model, CaptionerTrainingConfig cfg, Registry registry, String parent,

@@ -11,6 +11,7 @@ import ying.captioner.model.Captioner;
 import ying.captioner.model.FrameFit;
 import ying.captioner.model.FrameSampler;
 import ying.core.cli.Progress;
+import ying.core.dataset.Bucket;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;
 import ying.core.dataset.ShardReader;
@@ -88,18 +89,22 @@ public final class VaeEvaluation {
     int seen = 0;
     Progress progress = new Progress(progressName, "clips", maxClips);
     for (String s : split == null ? new String[] {DatasetLayout.TRAIN, DatasetLayout.VAL} : new String[] {split}) {
-      for (DatasetBatch batch : new ShardReader(storage, data, s, null, BATCH, -1, 1)) {
-        if (seen >= maxClips) {
-          break;
+      // Bucket by bucket, in the order a reader of the whole split takes them, to know each clip's rate.
+      for (String bucket : new ShardReader(storage, data, s, null, BATCH, -1, 1).bucketNames()) {
+        double fps = Bucket.parse(bucket).fps();
+        for (DatasetBatch batch : new ShardReader(storage, data, s, bucket, BATCH, -1, 1)) {
+          if (seen >= maxClips) {
+            break;
+          }
+          long t0 = System.nanoTime();
+          double[] z = reconstruct(vae, batch, Integer.MAX_VALUE, quality, judge, judged, fps);
+          nanos += System.nanoTime() - t0;
+          sum += z[0];
+          sumSquares += z[1];
+          values += (long) z[2];
+          seen += batch.size();
+          progress.update(Math.min(seen, maxClips));
         }
-        long t0 = System.nanoTime();
-        double[] z = reconstruct(vae, batch, Integer.MAX_VALUE, quality, judge, judged);
-        nanos += System.nanoTime() - t0;
-        sum += z[0];
-        sumSquares += z[1];
-        values += (long) z[2];
-        seen += batch.size();
-        progress.update(Math.min(seen, maxClips));
       }
     }
     if (seen == 0) {
@@ -117,11 +122,12 @@ public final class VaeEvaluation {
    * means and scores the result into {@code quality}. Returns the latents' sum, sum of squares and count.
    */
   static double[] reconstruct(VaeModel vae, DatasetBatch batch, int maxFrames, VideoQuality quality) {
-    return reconstruct(vae, batch, maxFrames, quality, null, null);
+    return reconstruct(vae, batch, maxFrames, quality, null, null, 0);
   }
 
+  /** @param fps the clips' frame rate, which places the judge's window in them */
   private static double[] reconstruct(VaeModel vae, DatasetBatch batch, int maxFrames, VideoQuality quality,
-      Captioner judge, Judged judged) {
+      Captioner judge, Judged judged, double fps) {
     VaeConfig c = vae.config();
     int t = c.videoFrames(1 + (Math.min(batch.frames(), maxFrames) - 1) / c.temporalFactor());
     int h = batch.height() / c.spatialFactor() * c.spatialFactor();
@@ -138,23 +144,26 @@ public final class VaeEvaluation {
       for (int i = 0; i < batch.size(); i++) {
         quality.add(clips, i * clipBytes, back, i * clipBytes, t, h, w);
         if (judge != null) {
-          judge(judge, judged, batch.captions().get(i), clips, back, i * clipBytes, t, h, w);
+          judge(judge, judged, batch.captions().get(i), clips, back, i * clipBytes, t, h, w, fps);
         }
       }
       return new double[] {z.sum().getFloat(), z.square().sum().getFloat(), z.getShape().size()};
     }
   }
 
-  /** Captions one clip and its reconstruction in one batch, from the same evenly spread frames. */
-  private static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
-      int t, int h, int w) {
+  /**
+   * Captions one clip and its reconstruction in one batch, from the same frames: spread over the
+   * middle of the clip as long as the judge's window, as the caption job would pick them.
+   */
+  static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
+      int t, int h, int w, double fps) {
     if (!FrameFit.fits(h, w, judge.height(), judge.width())) {
       throw new IllegalArgumentException("the captioner takes " + judge.width() + "x" + judge.height()
           + " frames; these clips are " + w + "x" + h + " after the VAE's crop: build the dataset with a bucket of "
           + "that size or one whole factor smaller or larger");
     }
     int frameBytes = h * w * 3;
-    int[] picked = FrameSampler.indices(t, judge.frames(), 0, null);
+    int[] picked = windowFrames(t, fps, judge.windowSeconds(), judge.frames());
     byte[] both = new byte[2 * judge.frames() * frameBytes];
     FrameSampler.copy(input, offset, frameBytes, picked, both, 0);
     FrameSampler.copy(output, offset, frameBytes, picked, both, judge.frames() * frameBytes);
@@ -162,5 +171,15 @@ public final class VaeEvaluation {
         judge.width()), 2, 1);
     judged.inputs().add(captions.get(0).text(), caption);
     judged.reconstructions().add(captions.get(1).text(), caption);
+  }
+
+  /** Indices of {@code count} frames spread over the middle {@code windowSeconds} (at most all) of {@code t} frames at {@code fps}. */
+  static int[] windowFrames(int t, double fps, double windowSeconds, int count) {
+    int span = Math.max(1, Math.min(t, (int) Math.round(windowSeconds * fps)));
+    int[] picked = FrameSampler.indices(span, count, 0, null);
+    for (int k = 0; k < picked.length; k++) {
+      picked[k] += (t - span) / 2;
+    }
+    return picked;
   }
 }
