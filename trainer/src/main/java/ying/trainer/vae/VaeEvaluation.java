@@ -155,7 +155,7 @@ public final class VaeEvaluation {
    * Captions one clip and its reconstruction in one batch, from the same frames: spread over the
    * middle of the clip as long as the judge's window, as the caption job would pick them.
    */
-  static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
+  private static void judge(Captioner judge, Judged judged, String caption, byte[] input, byte[] output, int offset,
       int t, int h, int w, double fps) {
     if (!FrameFit.fits(h, w, judge.height(), judge.width())) {
       throw new IllegalArgumentException("the captioner takes " + judge.width() + "x" + judge.height()
