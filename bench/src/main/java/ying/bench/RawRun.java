@@ -145,6 +145,9 @@ final class RawRun {
       if (run.path("short_scenes").asBoolean(false)) {
         facts.put("short_scenes", true);
       }
+      if (run.path("chroma_420").asBoolean(false)) {
+        facts.put("chroma_420", true);
+      }
     }
     facts.put("published_by", "java " + publisher.getName() + " " + String.join(" ", args));
     return facts;

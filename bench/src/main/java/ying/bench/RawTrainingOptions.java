@@ -25,6 +25,10 @@ final class RawTrainingOptions extends RawStepOptions {
       "whole, their frames spread over the scene as the caption job samples a short clip (for the captioner)."})
   boolean shortScenes;
 
+  @Option(names = "--chroma-420", description = {"With --render-seed, keep rendered frames' colour at half resolution",
+      "in both directions, as the H.264 videos' yuv420p does."})
+  boolean chroma420;
+
   /** Reads the clip file, after checking that exactly one of --steps and --seconds is there. */
   RawRun open() throws IOException {
     checkLength();
@@ -35,7 +39,7 @@ final class RawTrainingOptions extends RawStepOptions {
   RenderedClips rendered(RawRun raw, int batch) {
     return renderSeed == null ? null
         : new RenderedClips(renderSeed, raw.data.frames, batch, renderThreads, raw.data, raw.trainClips, rawShare,
-            shortScenes);
+            shortScenes, chroma420);
   }
 
   /** Puts what rendering added to the training data into a run's run.json. */
@@ -45,6 +49,9 @@ final class RawTrainingOptions extends RawStepOptions {
       facts.put("raw_share", rawShare);
       if (shortScenes) {
         facts.put("short_scenes", true);
+      }
+      if (chroma420) {
+        facts.put("chroma_420", true);
       }
     }
   }

@@ -42,6 +42,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private final int rawCount;
   private final double rawShare;
   private final boolean shortScenes;
+  private final boolean chroma420;
   private final ExecutorService pool;
   private final int threads;
   private final ArrayDeque<Future<DatasetBatch>> ahead = new ArrayDeque<>();
@@ -57,9 +58,18 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     this(seed, frames, batch, threads, raw, rawCount, rawShare, false);
   }
 
-  /** @param shortScenes also render scenes shorter than a clip, whole (see the class comment) */
   RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare,
       boolean shortScenes) {
+    this(seed, frames, batch, threads, raw, rawCount, rawShare, shortScenes, false);
+  }
+
+  /**
+   * @param shortScenes also render scenes shorter than a clip, whole (see the class comment)
+   * @param chroma420 keep each rendered frame's colour at half resolution, as the videos' yuv420p
+   *     does ({@link ChromaSubsampling})
+   */
+  RenderedClips(long seed, int frames, int batch, int threads, RawClips raw, int rawCount, double rawShare,
+      boolean shortScenes, boolean chroma420) {
     WorldOptions o = WorldOptions.defaults().withSceneSeconds(2.5, 8);
     if (o.width() != 192 || o.height() != 128 || o.fps() != SOURCE_FPS) {
       throw new IllegalStateException("the world's defaults changed: " + o);
@@ -79,6 +89,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     this.rawCount = raw == null ? 0 : rawCount;
     this.rawShare = raw == null ? 0 : rawShare;
     this.shortScenes = shortScenes;
+    this.chroma420 = chroma420;
     this.threads = threads;
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "render");
@@ -173,6 +184,9 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       byte[] full = new byte[plan.width() * plan.height() * 3];
       for (int t = 0; t < frames; t++) {
         plan.renderFrame(at[t], full);
+        if (chroma420) {
+          ChromaSubsampling.apply(full, plan.width(), plan.height());
+        }
         if (width == plan.width()) {
           System.arraycopy(full, 0, out, offset + t * full.length, full.length);
         } else {
