@@ -45,6 +45,10 @@ public final class EvalCaptionerCommand implements YingCommand {
   @Option(names = "--beam", defaultValue = "1", description = "Beam width. Default: ${DEFAULT-VALUE}.")
   int beam;
 
+  @Option(names = "--views", defaultValue = "1",
+      description = "Windows captioned per clip longer than the model's window. Default: ${DEFAULT-VALUE}.")
+  int views;
+
   @Option(names = "--window-s", description = {"Seconds of a clip's middle that the captioner's frames are spread over.",
       "Default: the span of the model's training clips."})
   double windowSeconds;
@@ -55,7 +59,7 @@ public final class EvalCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionOptions d = CaptionOptions.defaults(model, registry == null ? Registry.defaultRoot() : registry);
     CaptionOptions options = new CaptionOptions(d.model(), d.registry(), d.maxClipSeconds(), d.minClipSeconds(), beam,
-        d.batch(), windowSeconds, d.sampleFps(), d.torchThreads(), d.frameMemoryMb());
+        views, d.batch(), windowSeconds, d.sampleFps(), d.torchThreads(), d.frameMemoryMb());
     try (SparkSession session = Sessions.start("ying-eval-captioner", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "eval-captioner", registry);
       Storage storage = new Storage(session.sparkContext().hadoopConfiguration());

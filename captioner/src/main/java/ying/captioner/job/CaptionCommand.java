@@ -46,6 +46,10 @@ public final class CaptionCommand implements YingCommand {
   @Option(names = "--beam", description = "Beam width; 1 decodes greedily. Default: 1.")
   Integer beam;
 
+  @Option(names = "--views", description = {"Windows of a clip longer than the model's window that it reads, spread over",
+      "the clip and decoded as one caption; costs the model that many times the work. Default: 1 (the middle)."})
+  Integer views;
+
   @Option(names = "--batch", description = "Clips per model call. Default: 16.")
   Integer batch;
 
@@ -64,6 +68,7 @@ public final class CaptionCommand implements YingCommand {
     return new CaptionOptions(model, registry == null ? Registry.defaultRoot() : registry,
         maxClipSeconds == null ? D.maxClipSeconds() : maxClipSeconds,
         minClipSeconds == null ? D.minClipSeconds() : minClipSeconds, beam == null ? D.beam() : beam,
+        views == null ? D.views() : views,
         batch == null ? D.batch() : batch, windowSeconds == null ? D.windowSeconds() : windowSeconds, D.sampleFps(),
         torchThreads == null ? D.torchThreads() : torchThreads,
         frameMemoryMb == null ? D.frameMemoryMb() : frameMemoryMb);

@@ -118,7 +118,7 @@ public final class CaptionJob {
       this.hadoop = hadoop;
     }
 
-    private record Pending(String uri, String sha, VideoInfo info, ClipPlanner.Clip clip, double motion) {}
+    private record Pending(String uri, String sha, VideoInfo info, ClipPlanner.Clip clip, int views, double motion) {}
 
     @Override
     public Iterator<Row> call(Iterator<Row> videos) throws Exception {
@@ -151,7 +151,7 @@ public final class CaptionJob {
           stage = "decode";
           // A long video's scenes arrive while it decodes: captioned as they come, its frames never pile up.
           ClipSampler.sample(reader, c.width(), c.height(), c.frames(), options.forCaptioner(c), options.frameMemoryBytes(),
-              s -> batch.add(new Pending(uri, sha, info, s.clip(), s.motion()), s.frames()));
+              s -> batch.add(new Pending(uri, sha, info, s.clip(), s.views(), s.motion()), s.frames()));
         } catch (VideoException e) {
           batch.discard(uri, rowsBefore);
           batch.out.add(error(uri, sha, stage, e.getMessage(), batch.now));
@@ -178,17 +178,19 @@ public final class CaptionJob {
       final List<Pending> pending = new ArrayList<>();
       final List<Row> out = new ArrayList<>();
       int clips;
+      int views;
       long modelNanos;
 
       Batch(Captioner captioner, java.sql.Timestamp now) {
         this.captioner = captioner;
         this.now = now;
         this.clipBytes = captioner.frames() * captioner.height() * captioner.width() * 3;
-        this.frames = new byte[options.batch() * clipBytes];
+        this.frames = new byte[options.batch() * options.views() * clipBytes];
       }
 
       void add(Pending clip, byte[] clipFrames) {
-        System.arraycopy(clipFrames, 0, frames, pending.size() * clipBytes, clipBytes);
+        System.arraycopy(clipFrames, 0, frames, views * clipBytes, clip.views() * clipBytes);
+        views += clip.views();
         pending.add(clip);
         clips++;
         if (pending.size() == options.batch()) {
@@ -202,7 +204,7 @@ public final class CaptionJob {
        */
       void discard(String uri, int rowsBefore) {
         while (!pending.isEmpty() && pending.get(pending.size() - 1).uri().equals(uri)) {
-          pending.remove(pending.size() - 1);
+          views -= pending.remove(pending.size() - 1).views();
         }
         out.subList(rowsBefore, out.size()).removeIf(r -> uri.equals(r.getString(0)));
       }
@@ -212,8 +214,8 @@ public final class CaptionJob {
           return;
         }
         long t0 = System.nanoTime();
-        List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(frames, pending.size() * clipBytes),
-            pending.size(), options.beam());
+        List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(frames, views * clipBytes),
+            pending.stream().mapToInt(Pending::views).toArray(), options.beam());
         long nanos = System.nanoTime() - t0;
         modelNanos += nanos;
         if (timers != null) {
@@ -227,6 +229,7 @@ public final class CaptionJob {
               cap.confidence(), p.motion(), model, now, null, null));
         }
         pending.clear();
+        views = 0;
       }
     }
 

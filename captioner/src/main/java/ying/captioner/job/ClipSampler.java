@@ -31,10 +31,11 @@ final class ClipSampler {
   private ClipSampler() {}
 
   /**
-   * A planned clip, the model's frames of it (packed THWC), the motion score of its window, and
-   * whether its window was read back with a seek rather than cut out of kept frames.
+   * A planned clip, the model's frames of each of its {@code views} windows (packed VTHWC), the
+   * motion score of its middle window, and whether its windows were read back with a seek rather
+   * than cut out of kept frames.
    */
-  record Sampled(ClipPlanner.Clip clip, byte[] frames, double motion, boolean seeked) {}
+  record Sampled(ClipPlanner.Clip clip, byte[] frames, int views, double motion, boolean seeked) {}
 
   /** Takes each sampled clip, in clip order; a long video's first clips come while it still decodes. */
   interface Sink {
@@ -133,17 +134,40 @@ final class ClipSampler {
       }
     }
 
+    /**
+     * The clip's windows: its middle where one view is asked for or the clip fits the window, else
+     * {@code views} windows whose starts lie at the middles of {@code views} equal parts of the range
+     * a start can take (for 3: a sixth, a half and five sixths of the way).
+     */
     private Sampled sample(ClipPlanner.Clip clip) throws VideoException {
-      double span = Math.min(options.windowSeconds(), clip.end() - clip.start());
-      double from = clip.start() + (clip.end() - clip.start() - span) / 2;
-      Frames window = seeking
-          ? reader.read(from, from + span, windowSpec)
-          : kept.window(from, from + span, options.sampleFps(), reader, info);
-      byte[] picked = new byte[modelFrames * frameBytes];
-      FrameSampler.copy(window.rgb(), 0, frameBytes, FrameSampler.indices(window.count(), modelFrames, 0, null),
-          picked, 0);
-      double motion = MotionStats.of(window.rgb(), window.count(), frameBytes, options.sampleFps(), 1).motion();
-      return new Sampled(clip, picked, motion, seeking);
+      double length = clip.end() - clip.start();
+      double span = Math.min(options.windowSeconds(), length);
+      int views = length > span ? options.views() : 1;
+      byte[] picked = new byte[views * modelFrames * frameBytes];
+      double motion = Double.NaN;
+      for (int v = 0; v < views; v++) {
+        double from = clip.start() + (length - span) * (v + 0.5) / views;
+        Frames window = window(from, from + span);
+        FrameSampler.copy(window.rgb(), 0, frameBytes, FrameSampler.indices(window.count(), modelFrames, 0, null),
+            picked, v * modelFrames * frameBytes);
+        if (2 * v == views - 1) {
+          motion = motion(window);
+        }
+      }
+      if (Double.isNaN(motion)) {
+        // An even number of views has no middle one; the score stays that of the middle window.
+        double from = clip.start() + (length - span) / 2;
+        motion = motion(window(from, from + span));
+      }
+      return new Sampled(clip, picked, views, motion, seeking);
+    }
+
+    private Frames window(double from, double to) throws VideoException {
+      return seeking ? reader.read(from, to, windowSpec) : kept.window(from, to, options.sampleFps(), reader, info);
+    }
+
+    private double motion(Frames window) {
+      return MotionStats.of(window.rgb(), window.count(), frameBytes, options.sampleFps(), 1).motion();
     }
   }
 

@@ -11,6 +11,11 @@ import ying.core.text.Tokenizer;
 /**
  * Greedy and beam decoding over any next-token model, so Ying's captioner and an external one
  * decode the same way. The confidence of a caption is its mean token log-probability.
+ *
+ * <p>A clip may come as several views (windows of it): they are decoded as one, each next token
+ * drawn from the mean of the views' distributions, since every view shows the one scene the caption
+ * describes. Picking the most confident of separately decoded captions did worse than the middle
+ * window alone; averaging lets the views outvote one that misreads a single word.
  */
 final class CaptionSearch {
   /** Next-token logits {@code [rows, L, V]} for caption prefixes {@code [rows, L]} given each row's context. */
@@ -30,17 +35,27 @@ final class CaptionSearch {
 
   /** Captions each row of {@code context} ({@code [count, ...]}). */
   List<Caption> caption(NDManager scope, NDArray context, int count, int beam) {
+    int[] views = new int[count];
+    Arrays.fill(views, 1);
+    return caption(scope, context, views, beam);
+  }
+
+  /** One caption per clip; clip {@code i} owns the next {@code views[i]} rows of {@code context}. */
+  List<Caption> caption(NDManager scope, NDArray context, int[] views, int beam) {
     if (beam <= 1) {
-      return greedy(scope, context, count);
+      return greedy(scope, context, views);
     }
     List<Caption> out = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      out.add(beamSearch(scope, context.get(i + ":" + (i + 1)), beam));
+    int row = 0;
+    for (int v : views) {
+      out.add(beamSearch(scope, context.get(row + ":" + (row + v)), v, beam));
+      row += v;
     }
     return out;
   }
 
-  private List<Caption> greedy(NDManager scope, NDArray context, int count) {
+  private List<Caption> greedy(NDManager scope, NDArray context, int[] views) {
+    int count = views.length;
     int[][] tokens = new int[count][maxTokens];
     double[] logProb = new double[count];
     int[] length = new int[count];
@@ -50,7 +65,7 @@ final class CaptionSearch {
       length[i] = 1;
     }
     for (int step = 1; step < maxTokens; step++) {
-      float[] last = lastLogProbs(scope, context, tokens, step);
+      float[] last = lastLogProbs(scope, context, tokens, views, step);
       int vocab = last.length / count;
       boolean all = true;
       for (int i = 0; i < count; i++) {
@@ -80,30 +95,70 @@ final class CaptionSearch {
     return out;
   }
 
-  /** Log-probabilities of the next token after the first {@code length} tokens of each row: [rows * V]. */
-  private float[] lastLogProbs(NDManager scope, NDArray context, int[][] tokens, int length) {
-    int rows = tokens.length;
-    int[] flat = new int[rows * length];
-    for (int i = 0; i < rows; i++) {
-      System.arraycopy(tokens[i], 0, flat, i * length, length);
+  /**
+   * Log-probabilities of the next token after the first {@code length} tokens of each row of
+   * {@code tokens}, whose row {@code i} is read against the next {@code views[i]} rows of {@code
+   * context} and their probabilities averaged: [rows * V].
+   */
+  private float[] lastLogProbs(NDManager scope, NDArray context, int[][] tokens, int[] views, int length) {
+    int contexts = Arrays.stream(views).sum();
+    int[] flat = new int[contexts * length];
+    int row = 0;
+    for (int i = 0; i < tokens.length; i++) {
+      for (int v = 0; v < views[i]; v++, row++) {
+        System.arraycopy(tokens[i], 0, flat, row * length, length);
+      }
     }
+    float[] each;
     try (NDManager step = scope.newSubManager()) {
-      NDArray prefix = step.create(flat, new Shape(rows, length));
-      NDArray logits = model.logits(context, prefix); // [rows, L, V]
-      return logits.get(":, -1, :").logSoftmax(-1).toFloatArray();
+      NDArray prefix = step.create(flat, new Shape(contexts, length));
+      NDArray logits = model.logits(context, prefix); // [contexts, L, V]
+      each = logits.get(":, -1, :").logSoftmax(-1).toFloatArray();
     }
+    if (contexts == tokens.length) {
+      return each;
+    }
+    int vocab = each.length / contexts;
+    float[] out = new float[tokens.length * vocab];
+    row = 0;
+    for (int i = 0; i < tokens.length; i++) {
+      for (int t = 0; t < vocab; t++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < views[i]; v++) {
+          max = Math.max(max, each[(row + v) * vocab + t]);
+        }
+        double sum = 0;
+        for (int v = 0; v < views[i]; v++) {
+          sum += Math.exp(each[(row + v) * vocab + t] - max);
+        }
+        out[i * vocab + t] = (float) (max + Math.log(sum / views[i]));
+      }
+      row += views[i];
+    }
+    return out;
   }
 
-  /** Beam search; finished hypotheses compete on mean token log-probability, so length is not penalised. */
-  private Caption beamSearch(NDManager scope, NDArray context, int width) {
+  /**
+   * Beam search; finished hypotheses compete on mean token log-probability, so length is not
+   * penalised. It ends when no live beam can still beat the best finished one: a live beam's mean
+   * can rise towards 0 as likely tokens follow, but no higher than its total over the longest
+   * caption. Stopping once {@code width} hypotheses had finished let unlikely early ends (each
+   * candidate end counts) stop a peaked model before its likely caption was done.
+   */
+  private Caption beamSearch(NDManager scope, NDArray context, int views, int width) {
     List<int[]> beams = new ArrayList<>(List.of(new int[] {Tokenizer.BOS}));
     List<Double> scores = new ArrayList<>(List.of(0.0));
     int[] best = null;
     double bestMean = Double.NEGATIVE_INFINITY;
-    int finished = 0;
-    for (int step = 1; step < maxTokens && !beams.isEmpty() && finished < width; step++) {
+    for (int step = 1; step < maxTokens && !beams.isEmpty() && bestMean < scores.get(0) / (maxTokens - 1); step++) {
       int[][] rows = beams.toArray(int[][]::new);
-      float[] lp = lastLogProbs(scope, context.repeat(0, rows.length), rows, step);
+      int[] each = new int[rows.length];
+      Arrays.fill(each, views);
+      // Beam b reads rows b * views .. b * views + views - 1 of the tiled context: its clip's views.
+      long[] tiles = new long[context.getShape().dimension()];
+      Arrays.fill(tiles, 1);
+      tiles[0] = rows.length;
+      float[] lp = lastLogProbs(scope, context.tile(tiles), rows, each, step);
       int vocab = lp.length / rows.length;
       double[] total = new double[lp.length];
       Integer[] order = new Integer[lp.length];
@@ -119,7 +174,6 @@ final class CaptionSearch {
         int[] extended = Arrays.copyOf(rows[order[o] / vocab], step + 1);
         extended[step] = token;
         if (token == Tokenizer.EOS) {
-          finished++;
           if (total[order[o]] / step > bestMean) {
             bestMean = total[order[o]] / step;
             best = extended;

@@ -21,7 +21,17 @@ public interface Captioner extends AutoCloseable {
   double windowSeconds();
 
   /** One caption per clip; a beam of 1 decodes greedily. Not thread-safe: callers serialise. */
-  List<Caption> caption(byte[] frames, int count, int beam);
+  default List<Caption> caption(byte[] frames, int count, int beam) {
+    int[] views = new int[count];
+    java.util.Arrays.fill(views, 1);
+    return caption(frames, views, beam);
+  }
+
+  /**
+   * One caption per clip, clip {@code i} shown as {@code views[i]} consecutive frame sets of
+   * {@code frames} (windows of it) that are decoded as one ({@link CaptionSearch}).
+   */
+  List<Caption> caption(byte[] frames, int[] views, int beam);
 
   @Override
   void close();

@@ -126,7 +126,8 @@ public final class CaptionerModel implements Captioner {
   }
 
   @Override
-  public List<Caption> caption(byte[] frames, int count, int beam) {
+  public List<Caption> caption(byte[] frames, int[] views, int beam) {
+    int count = java.util.Arrays.stream(views).sum();
     CaptionerConfig c = config();
     int clipBytes = c.frames() * c.height() * c.width() * 3;
     if (frames.length != (long) count * clipBytes) {
@@ -138,7 +139,7 @@ public final class CaptionerModel implements Captioner {
       NDArray video = network.encode(ps, scope.create(ByteBuffer.wrap(frames), frameShape(c, count), DataType.UINT8),
           false); // [B, N, D]
       return new CaptionSearch((context, prefix) -> network.decode(ps, context, prefix, false), tokenizer,
-          c.maxTokens()).caption(scope, video, count, beam);
+          c.maxTokens()).caption(scope, video, views, beam);
     }
   }
 

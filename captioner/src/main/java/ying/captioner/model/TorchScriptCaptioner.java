@@ -111,7 +111,8 @@ public final class TorchScriptCaptioner implements Captioner {
   }
 
   @Override
-  public List<Caption> caption(byte[] pixels, int count, int beam) {
+  public List<Caption> caption(byte[] pixels, int[] views, int beam) {
+    int count = java.util.Arrays.stream(views).sum();
     long clipBytes = (long) frames * height * width * 3;
     if (pixels.length != count * clipBytes) {
       throw new IllegalArgumentException("expected " + count + " clips of " + frames + "x" + height + "x" + width
@@ -129,7 +130,7 @@ public final class TorchScriptCaptioner implements Captioner {
         }
         return logits.toType(DataType.FLOAT32, false);
       };
-      return new CaptionSearch(next, tokenizer, maxTokens).caption(scope, video, count, beam);
+      return new CaptionSearch(next, tokenizer, maxTokens).caption(scope, video, views, beam);
     }
   }
 

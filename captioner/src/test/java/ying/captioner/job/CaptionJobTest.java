@@ -88,7 +88,7 @@ class CaptionJobTest {
 
   private static CaptionOptions options(int batch) {
     CaptionOptions d = CaptionOptions.defaults("captioner", registry);
-    return new CaptionOptions(d.model(), d.registry(), 6, 1, 1, batch, d.windowSeconds(), d.sampleFps(), 1,
+    return new CaptionOptions(d.model(), d.registry(), 6, 1, 1, 1, batch, d.windowSeconds(), d.sampleFps(), 1,
         d.frameMemoryMb());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,9 +24,11 @@ import ying.core.video.VideoReader;
  * The one-pass sampler on multi-scene synthetic videos: cuts found on the model-size frames land
  * on the true cuts, and frames kept in memory give the same clips as seeking back for each window.
  * At 192x128 (a pixel-folded captioner's size) the cuts are scored on every second pixel. Byte limits
- * that hold a scene but not the video, some scenes but not all, or no scene, change none of it.
+ * that hold a scene but not the video, some scenes but not all, or no scene, change none of it, with
+ * three views of each clip longer than the window, the second of them the single view's middle.
  */
 class ClipSamplerTest {
+  private static final double WINDOW_S = 33 / 8.0;
   @TempDir Path dir;
   private final Storage storage = Storage.local();
 
@@ -39,12 +42,27 @@ class ClipSamplerTest {
     int clips = 0;
     int longerThanLimit = 0;
     int keptThenSeeked = 0;
+    int viewed = 0;
+    long inMemoryBytes = CaptionOptions.defaults("captioner", "unused").frameMemoryBytes();
     List<String> misses = new ArrayList<>();
     for (int v = 0; v < 12; v++) {
       VideoPlan plan = world.video(v);
       Path file = dir.resolve("v" + v + ".mp4");
       plan.write(storage, file.toString());
-      List<ClipSampler.Sampled> inMemory = sample(file, width, height, CaptionOptions.defaults("captioner", "unused").frameMemoryBytes());
+      List<ClipSampler.Sampled> inMemory = sample(file, width, height, inMemoryBytes);
+      List<ClipSampler.Sampled> middle = sample(file, width, height, 1, inMemoryBytes);
+      assertEquals(middle.size(), inMemory.size(), "video " + v);
+      for (int i = 0; i < middle.size(); i++) {
+        ClipSampler.Sampled three = inMemory.get(i);
+        boolean longer = three.clip().end() - three.clip().start() > WINDOW_S;
+        assertEquals(longer ? 3 : 1, three.views(), "video " + v + " clip " + i);
+        // The second of three windows is the middle one, what a single view reads.
+        int clipBytes = middle.get(i).frames().length;
+        assertArrayEquals(middle.get(i).frames(), Arrays.copyOfRange(three.frames(), longer ? clipBytes : 0,
+            (longer ? 2 : 1) * clipBytes), "video " + v + " clip " + i);
+        assertEquals(middle.get(i).motion(), three.motion(), 0, "video " + v + " clip " + i);
+        viewed += longer ? 1 : 0;
+      }
       // Limits that hold any one scene (at most 7 s, 112 frames, and the 8 frames that settle a cut)
       // but not the video; that hold the short scenes only; that hold none.
       List<ClipSampler.Sampled> byScene = sample(file, width, height, 130L * width * height * 3);
@@ -93,13 +111,20 @@ class ClipSamplerTest {
     assertTrue(clips > cuts, clips + " clips");
     assertTrue(longerThanLimit >= 4, longerThanLimit + " videos outgrow the per-scene limit");
     assertTrue(keptThenSeeked >= 2, keptThenSeeked + " videos switch from kept frames to seeking");
+    assertTrue(viewed >= 5, viewed + " clips longer than the window, read as three");
   }
 
+  /** Three views of each clip longer than the window. */
   private static List<ClipSampler.Sampled> sample(Path file, int width, int height, long maxKeptBytes)
+      throws Exception {
+    return sample(file, width, height, 3, maxKeptBytes);
+  }
+
+  private static List<ClipSampler.Sampled> sample(Path file, int width, int height, int views, long maxKeptBytes)
       throws Exception {
     try (VideoReader reader = VideoReader.open(Storage.local(), file.toString())) {
       return ClipSampler.sample(reader, width, height, 8,
-          CaptionOptions.defaults("captioner", "unused").withWindowSeconds(49 / 8.0), maxKeptBytes);
+          CaptionOptions.defaults("captioner", "unused").withWindowSeconds(WINDOW_S).withViews(views), maxKeptBytes);
     }
   }
 }

@@ -89,32 +89,63 @@ class ExternalCaptionerTest {
    */
   @Test
   void theFramesAreSpreadOverTheModelsWindow() throws Exception {
-    Path raw = dir.resolve("bump");
+    Path raw = bandVideo("bump", 4);
+    assertEquals("A dark clip.", onlyCaption(raw, "wide", CaptionOptions.defaults(model.toString(), "unused")));
+    CaptionOptions narrowOptions = CaptionOptions.defaults(narrowModel().toString(), "unused");
+    assertEquals("A bright clip.", onlyCaption(raw, "narrow", narrowOptions));
+    assertEquals("A dark clip.", onlyCaption(raw, "widened", narrowOptions.withWindowSeconds(49 / 8.0)));
+  }
+
+  /**
+   * Views of a clip outvote its middle: the band fills the frame at 1.67 s and 6.33 s, the middles of
+   * the first and last of three 1-second windows of the 8 s clip, and is gone at 4 s, so the middle
+   * window alone reads dark and three views read bright.
+   */
+  @Test
+  void viewsOfAClipDecodeAsOneCaption() throws Exception {
+    Path raw = bandVideo("two bumps", 1 + 2 / 3.0, 6 + 1 / 3.0);
+    CaptionOptions narrowOptions = CaptionOptions.defaults(narrowModel().toString(), "unused");
+    assertEquals("A dark clip.", onlyCaption(raw, "one view", narrowOptions));
+    assertEquals("A bright clip.", onlyCaption(raw, "three views", narrowOptions.withViews(3)));
+  }
+
+  /**
+   * An 8 s dark video in which a white band grows from the top to the whole frame at each of
+   * {@code peaks} (seconds) and back, a second either side: 4 rows a frame, too little change for a
+   * cut, which a whole frame changing level would be.
+   */
+  private static Path bandVideo(String name, double... peaks) throws Exception {
+    Path raw = dir.resolve(name);
     Files.createDirectories(raw);
     byte[] frame = new byte[96 * 64 * 3];
-    try (VideoWriter w = VideoWriter.create(Storage.local(), raw.resolve("bump.mp4").toString(), 96, 64, 16)) {
+    try (VideoWriter w = VideoWriter.create(Storage.local(), raw.resolve("band.mp4").toString(), 96, 64, 16)) {
       for (int i = 0; i < 8 * 16; i++) {
-        // The band grows from the top to the whole frame at 4 s and back, a second either side: 4 rows
-        // a frame, too little change for a cut, which a whole frame changing level would be.
-        int rows = (int) Math.round(64 * Math.max(0, 1 - Math.abs(i / 16.0 - 4)));
+        double fill = 0;
+        for (double peak : peaks) {
+          fill = Math.max(fill, 1 - Math.abs(i / 16.0 - peak));
+        }
+        int rows = (int) Math.round(64 * fill);
         Arrays.fill(frame, (byte) 20);
         Arrays.fill(frame, 0, rows * 96 * 3, (byte) 235);
         w.write(frame);
       }
       w.finish();
     }
-    Path narrow = dir.resolve("narrow model");
-    Files.createDirectories(narrow);
-    for (String f : TorchScriptCaptioner.FILES) {
-      Files.copy(model.resolve(f), narrow.resolve(f));
-    }
-    ObjectNode config = (ObjectNode) JSON.readTree(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile());
-    JSON.writeValue(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile(), config.put("window_seconds", 1.0));
+    return raw;
+  }
 
-    assertEquals("A dark clip.", onlyCaption(raw, "wide", CaptionOptions.defaults(model.toString(), "unused")));
-    CaptionOptions narrowOptions = CaptionOptions.defaults(narrow.toString(), "unused");
-    assertEquals("A bright clip.", onlyCaption(raw, "narrow", narrowOptions));
-    assertEquals("A dark clip.", onlyCaption(raw, "widened", narrowOptions.withWindowSeconds(49 / 8.0)));
+  /** The brightness fixture with a 1-second window_seconds in its captioner.json. */
+  private static Path narrowModel() throws Exception {
+    Path narrow = dir.resolve("narrow model");
+    if (!Files.isDirectory(narrow)) {
+      Files.createDirectories(narrow);
+      for (String f : TorchScriptCaptioner.FILES) {
+        Files.copy(model.resolve(f), narrow.resolve(f));
+      }
+      ObjectNode config = (ObjectNode) JSON.readTree(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile());
+      JSON.writeValue(narrow.resolve(TorchScriptCaptioner.CONFIG_FILE).toFile(), config.put("window_seconds", 1.0));
+    }
+    return narrow;
   }
 
   private static String onlyCaption(Path raw, String out, CaptionOptions options) throws Exception {
