@@ -155,4 +155,26 @@ class RenderedClipsTest {
       assertTrue(differ);
     }
   }
+
+  /**
+   * --chroma-420 renders the same scenes with their colour at half resolution: each frame is the
+   * plain one through {@link ChromaSubsampling}, so brightness stays where it was.
+   */
+  @Test
+  void chroma420SubsamplesTheColourOfTheSameFrames() {
+    RawClips raw = new RawClips(5, 128, 192, List.of(new byte[5 * 128 * 192 * 3]), List.of("a"));
+    try (RenderedClips plain = new RenderedClips(6, 5, 2, 1, raw, 1, 0, true, false);
+        RenderedClips chroma = new RenderedClips(6, 5, 2, 1, raw, 1, 0, true, true)) {
+      DatasetBatch a = plain.next();
+      DatasetBatch b = chroma.next();
+      assertEquals(a.captions(), b.captions());
+      int big = 192 * 128 * 3;
+      for (int t = 0; t < 2 * 5; t++) {
+        byte[] frame = java.util.Arrays.copyOfRange(a.pixels(), t * big, (t + 1) * big);
+        ChromaSubsampling.apply(frame, 192, 128);
+        assertArrayEquals(frame, java.util.Arrays.copyOfRange(b.pixels(), t * big, (t + 1) * big), "frame " + t);
+      }
+      assertTrue(!java.util.Arrays.equals(a.pixels(), b.pixels()));
+    }
+  }
 }
