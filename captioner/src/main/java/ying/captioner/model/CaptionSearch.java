@@ -33,13 +33,6 @@ final class CaptionSearch {
     this.maxTokens = maxTokens;
   }
 
-  /** Captions each row of {@code context} ({@code [count, ...]}). */
-  List<Caption> caption(NDManager scope, NDArray context, int count, int beam) {
-    int[] views = new int[count];
-    Arrays.fill(views, 1);
-    return caption(scope, context, views, beam);
-  }
-
   /** One caption per clip; clip {@code i} owns the next {@code views[i]} rows of {@code context}. */
   List<Caption> caption(NDManager scope, NDArray context, int[] views, int beam) {
     if (beam <= 1) {
