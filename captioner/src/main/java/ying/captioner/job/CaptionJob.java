@@ -178,7 +178,6 @@ public final class CaptionJob {
       final List<Pending> pending = new ArrayList<>();
       final List<Row> out = new ArrayList<>();
       int clips;
-      int views;
       long modelNanos;
 
       Batch(Captioner captioner, java.sql.Timestamp now) {
@@ -189,8 +188,7 @@ public final class CaptionJob {
       }
 
       void add(Pending clip, byte[] clipFrames) {
-        System.arraycopy(clipFrames, 0, frames, views * clipBytes, clip.views() * clipBytes);
-        views += clip.views();
+        System.arraycopy(clipFrames, 0, frames, rows() * clipBytes, clip.views() * clipBytes);
         pending.add(clip);
         clips++;
         if (pending.size() == options.batch()) {
@@ -204,7 +202,7 @@ public final class CaptionJob {
        */
       void discard(String uri, int rowsBefore) {
         while (!pending.isEmpty() && pending.get(pending.size() - 1).uri().equals(uri)) {
-          views -= pending.remove(pending.size() - 1).views();
+          pending.remove(pending.size() - 1);
         }
         out.subList(rowsBefore, out.size()).removeIf(r -> uri.equals(r.getString(0)));
       }
@@ -214,7 +212,7 @@ public final class CaptionJob {
           return;
         }
         long t0 = System.nanoTime();
-        List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(frames, views * clipBytes),
+        List<Caption> captions = captioner.caption(java.util.Arrays.copyOf(frames, rows() * clipBytes),
             pending.stream().mapToInt(Pending::views).toArray(), options.beam());
         long nanos = System.nanoTime() - t0;
         modelNanos += nanos;
@@ -229,7 +227,11 @@ public final class CaptionJob {
               cap.confidence(), p.motion(), model, now, null, null));
         }
         pending.clear();
-        views = 0;
+      }
+
+      /** Frame sets waiting in {@code frames}: every view of every pending clip. */
+      private int rows() {
+        return pending.stream().mapToInt(Pending::views).sum();
       }
     }
 
