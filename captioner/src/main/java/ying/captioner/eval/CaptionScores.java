@@ -14,6 +14,12 @@ import ying.core.synth.ParsedCaption;
  * Grades captions against references by reading both with the synthetic world's grammar:
  * accuracy per attribute (camera, background, style; shape, colour, size and motion per object)
  * and the exact-match rate. A caption outside the grammar gets every attribute wrong.
+ *
+ * <p>Each reference object is graded against the predicted object that describes it best, not the
+ * one in the same place in the list: a caption that names the right objects in another order would
+ * otherwise lose their colour, size and shape twice over, and the figures would blame what the
+ * model saw for where it put it. The order is graded on its own ({@link #orderAccuracy()}), and an
+ * exact match still needs it.
  */
 public final class CaptionScores {
   public static final List<String> ATTRIBUTES = List.of("camera", "background", "style", "shape", "colour", "size",
@@ -28,6 +34,9 @@ public final class CaptionScores {
   /** Shapes right and graded, per size of the reference object: whether small objects are what a model misreads. */
   private final Map<String, long[]> shapeBySize = new TreeMap<>();
   private long exact;
+  /** Captions whose reference names several objects, and those of them that name them in its order. */
+  private long ordered;
+  private long orderGraded;
   private long total;
   private long unparsed;
 
@@ -54,9 +63,19 @@ public final class CaptionScores {
     count("camera", r.camera(), p == null ? null : p.camera());
     count("background", r.background(), p == null ? null : p.background());
     count("style", r.style(), p == null ? null : p.style());
+    List<ObjectDescription> named = p == null ? List.of() : p.objects();
+    int[] match = match(r.objects(), named);
+    if (r.objects().size() > 1) {
+      orderGraded++;
+      boolean inOrder = true;
+      for (int i = 0; i < match.length; i++) {
+        inOrder &= match[i] == i;
+      }
+      ordered += inOrder ? 1 : 0;
+    }
     for (int i = 0; i < r.objects().size(); i++) {
       ObjectDescription want = r.objects().get(i);
-      ObjectDescription have = p != null && i < p.objects().size() ? p.objects().get(i) : null;
+      ObjectDescription have = match[i] < 0 ? null : named.get(match[i]);
       boolean shapeRight = count("shape", want.shape(), have == null ? null : have.shape());
       long[] bySize = shapeBySize.computeIfAbsent(phrase(want.size()), k -> new long[2]);
       bySize[0] += shapeRight ? 1 : 0;
@@ -68,6 +87,55 @@ public final class CaptionScores {
     if (p != null && p.equals(r)) {
       exact++;
     }
+  }
+
+  /**
+   * For each reference object, the index of the predicted object graded against it, or -1 when none
+   * is left: the one-to-one assignment that agrees on the most attributes, and of those the one that
+   * keeps the most objects in their places (so a caption in the right order is graded by position).
+   * Scenes hold at most three objects, so every assignment is tried.
+   */
+  static int[] match(List<ObjectDescription> want, List<ObjectDescription> have) {
+    int[] best = new int[want.size()];
+    assign(want, have, 0, new int[want.size()], new boolean[have.size()], best, new int[] {-1, -1});
+    return best;
+  }
+
+  /** Tries every choice for reference object {@code i} onwards; {@code score} holds the best (agreements, in place). */
+  private static void assign(List<ObjectDescription> want, List<ObjectDescription> have, int i, int[] current,
+      boolean[] used, int[] best, int[] score) {
+    if (i == want.size()) {
+      int agree = 0;
+      int inPlace = 0;
+      for (int k = 0; k < current.length; k++) {
+        agree += current[k] < 0 ? 0 : agreement(want.get(k), have.get(current[k]));
+        inPlace += current[k] == k ? 1 : 0;
+      }
+      if (agree > score[0] || agree == score[0] && inPlace > score[1]) {
+        score[0] = agree;
+        score[1] = inPlace;
+        System.arraycopy(current, 0, best, 0, current.length);
+      }
+      return;
+    }
+    for (int j = -1; j < have.size(); j++) {
+      if (j >= 0 && used[j]) {
+        continue;
+      }
+      current[i] = j;
+      if (j >= 0) {
+        used[j] = true;
+      }
+      assign(want, have, i + 1, current, used, best, score);
+      if (j >= 0) {
+        used[j] = false;
+      }
+    }
+  }
+
+  private static int agreement(ObjectDescription a, ObjectDescription b) {
+    return (a.shape() == b.shape() ? 1 : 0) + (a.colour() == b.colour() ? 1 : 0) + (a.size() == b.size() ? 1 : 0)
+        + (a.motion() == b.motion() ? 1 : 0);
   }
 
   /** Grades one answer and says whether it was right. */
@@ -107,6 +175,14 @@ public final class CaptionScores {
     return c == null ? Double.NaN : c[0] / (double) c[1];
   }
 
+  /**
+   * Of the captions whose reference names several objects, the share that name them in the
+   * reference's order (left to right as the scene opens), each matched as graded; NaN when none.
+   */
+  public double orderAccuracy() {
+    return orderGraded == 0 ? Double.NaN : ordered / (double) orderGraded;
+  }
+
   public double exactMatch() {
     return total == 0 ? Double.NaN : exact / (double) total;
   }
@@ -117,7 +193,8 @@ public final class CaptionScores {
 
   /**
    * One line per attribute: its accuracy and its three most frequent wrong answers, as the eval
-   * commands print them; shape adds a line with its accuracy per object size.
+   * commands print them; shape adds a line with its accuracy per object size, and a last line grades
+   * the object order.
    */
   public String perAttribute() {
     StringBuilder sb = new StringBuilder();
@@ -136,6 +213,11 @@ public final class CaptionScores {
         sb.append(System.lineSeparator());
       }
     }
+    if (orderGraded > 0) {
+      sb.append(String.format(java.util.Locale.ROOT,
+          "  %-10s %6.2f%%   of %d captions of several objects, named left to right as the scene opens%n", "order",
+          100 * orderAccuracy(), orderGraded));
+    }
     return sb.toString();
   }
 
@@ -143,6 +225,9 @@ public final class CaptionScores {
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     ATTRIBUTES.forEach(a -> m.put(a + "_accuracy", round(accuracy(a))));
+    if (orderGraded > 0) {
+      m.put("object_order_accuracy", round(orderAccuracy()));
+    }
     m.put("exact_match", round(exactMatch()));
     m.put("captions", total);
     m.put("outside_grammar", unparsed);

@@ -28,6 +28,48 @@ class CaptionScoresTest {
     assertEquals(2 / 3.0, s.shapeAccuracy("small"), 1e-9);
     assertTrue(Double.isNaN(s.shapeAccuracy("huge")));
     assertEquals(1L, s.toMap().get("outside_grammar"));
+    assertEquals(2 / 3.0, s.orderAccuracy(), 1e-9, "a caption outside the grammar names nothing in order");
+  }
+
+  @Test
+  void objectsNamedInAnotherOrderKeepTheirAttributesAndLoseTheOrder() {
+    CaptionScores s = new CaptionScores();
+    String swapped = REF.replace("a large red circle moves right and a small blue star rotates",
+        "a small blue star rotates and a large red circle moves right");
+    s.add(swapped, REF);
+    for (String a : List.of("shape", "colour", "size", "motion")) {
+      assertEquals(1.0, s.accuracy(a), 1e-9, a);
+    }
+    assertEquals(0.0, s.orderAccuracy(), 1e-9);
+    assertEquals(0.0, s.exactMatch(), 1e-9, "an exact match needs the order");
+    assertTrue(s.perAttribute().contains("  order        0.00%   of 1 captions of several objects"), s.perAttribute());
+    assertEquals(0.0, s.toMap().get("object_order_accuracy"));
+
+    // Swapped and one colour wrong: the star is still graded against the star.
+    s.add(swapped.replace("small blue star", "small green star"), REF);
+    assertEquals(List.of(Map.entry("blue -> green", 1L)), s.confusions("colour", 5));
+    assertEquals(3 / 4.0, s.accuracy("colour"), 1e-9);
+  }
+
+  @Test
+  void equallyGoodAssignmentsGradeByPosition() {
+    String ref = "The camera is static. On a starry night background, a small red star rotates and a small blue star"
+        + " rotates. Flat style.";
+    CaptionScores s = new CaptionScores();
+    s.add(ref.replace("red", "green").replace("blue", "yellow"), ref);
+    assertEquals(List.of(Map.entry("blue -> yellow", 1L), Map.entry("red -> green", 1L)), s.confusions("colour", 5));
+    assertEquals(1.0, s.orderAccuracy(), 1e-9);
+  }
+
+  @Test
+  void aDroppedObjectIsMissingWhateverItsPlace() {
+    String ref = "The camera is static. On a starry night background, a small red star rotates, a large blue heart grows"
+        + " and a small white circle stays still. Flat style.";
+    CaptionScores s = new CaptionScores();
+    s.add(ref.replace("a small red star rotates, a large blue heart grows and", "a large blue heart grows and"), ref);
+    assertEquals(List.of(Map.entry("red -> " + CaptionScores.MISSING, 1L)), s.confusions("colour", 5));
+    assertEquals(2 / 3.0, s.accuracy("shape"), 1e-9);
+    assertEquals(0.0, s.orderAccuracy(), 1e-9);
   }
 
   @Test
