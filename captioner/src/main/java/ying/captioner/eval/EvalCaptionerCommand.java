@@ -46,7 +46,8 @@ public final class EvalCaptionerCommand implements YingCommand {
   int beam;
 
   @Option(names = "--views", defaultValue = "1",
-      description = "Windows captioned per clip longer than the model's window. Default: ${DEFAULT-VALUE}.")
+      description = {"Windows of a clip longer than the model's window that it reads, spread over the clip and",
+          "decoded as one caption, as `ying caption --views` does. Default: ${DEFAULT-VALUE} (the middle)."})
   int views;
 
   @Option(names = "--window-s", description = {"Seconds of a clip's middle that the captioner's frames are spread over.",
