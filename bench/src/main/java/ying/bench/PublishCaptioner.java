@@ -59,7 +59,8 @@ public final class PublishCaptioner implements Callable<Integer> {
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(dataset,
         registry == null ? Registry.defaultRoot() : registry, null, name, run.path("steps").asInt(),
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
-        run.path("seed").asLong(), evalClips, 10, 250, run.path("mirror").asBoolean(), RawRun.command(run));
+        run.path("seed").asLong(), evalClips, 10, 250, run.path("mirror").asBoolean(),
+        run.path("keep_last").asBoolean(), RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishCaptioner.class,
         spec.commandLine().getParseResult().originalArgs());
     // Rendered clips have the raw clips' shape and rate, so the file's bucket is every training clip's span.

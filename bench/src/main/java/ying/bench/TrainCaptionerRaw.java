@@ -56,6 +56,10 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
       description = "Mirror half the clips with their captions, as train-captioner does (default: on).")
   boolean mirror;
 
+  @Option(names = "--keep-last", description = "Publish the last step's weights, not the lowest val loss's, as "
+      + "train-captioner --keep-last does.")
+  boolean keepLast;
+
   @CommandLine.Mixin RawTrainingOptions options;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -75,7 +79,7 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
     try (RenderedClips rendered = options.rendered(run, batch)) {
       int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, rendered);
       CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(run.dataset(options.clips), out.toString(), null,
-          "captioner", planned, batch, learningRate, warmup, seed, 1, 10, valEvery, mirror, null);
+          "captioner", planned, batch, learningRate, warmup, seed, 1, 10, valEvery, mirror, keepLast, null);
       Files.createDirectories(out);
       try (CaptionerModel model = CaptionerModel.load(init, config, tokenizer)) {
         Random rng = new Random(seed);
@@ -87,6 +91,7 @@ public final class TrainCaptionerRaw implements Callable<Integer> {
         ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainCaptionerRaw.class,
             spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
         facts.put("mirror", mirror);
+        facts.put("keep_last", keepLast);
         facts.put("published_step", fit.publishedStep());
         options.record(facts);
         facts.put("init", init.toString());

@@ -100,7 +100,10 @@ public final class CaptionerTrainer {
     return new Result(publish(model, cfg, registry, parent, log, metrics, storage, moreFacts), metrics);
   }
 
-  /** A run's log and the step whose weights it ended with (the lowest val loss, or the last step without val clips). */
+  /**
+   * A run's log and the step whose weights it ended with: the lowest val loss, or the last step with
+   * {@code keepLast} or without val clips.
+   */
   public record Fit(List<double[]> log, int publishedStep) {}
 
   /**
@@ -153,7 +156,9 @@ public final class CaptionerTrainer {
             double valLoss = measure ? valLoss(model, val, loss) : Double.NaN;
             if (measure) {
               System.err.printf(Locale.ROOT, "train-captioner: step %d, val loss %.4f%n", step, valLoss);
-              best.offer(valLoss, step);
+              if (!cfg.keepLast()) {
+                best.offer(valLoss, step);
+              }
             }
             log.add(new double[] {step, value, schedule.getNewValue(step), seconds, valLoss});
           }

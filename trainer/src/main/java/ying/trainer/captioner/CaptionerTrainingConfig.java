@@ -9,10 +9,11 @@ import java.io.Serializable;
  * @param evalClips how many val clips to caption for the metrics
  * @param valEvery steps between measurements of the val loss (a multiple of logEvery)
  * @param mirror train on left-right mirror images of half the clips (see MirrorAugment)
+ * @param keepLast publish the last step's weights, not those of the lowest val loss
  */
 public record CaptionerTrainingConfig(String data, String registry, String init, String name, int steps, int batch,
     float learningRate, int warmupSteps, long seed, int evalClips, int logEvery, int valEvery, boolean mirror,
-    String command)
+    boolean keepLast, String command)
     implements Serializable {
 
   public CaptionerTrainingConfig {

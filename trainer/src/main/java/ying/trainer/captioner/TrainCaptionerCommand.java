@@ -58,6 +58,10 @@ public final class TrainCaptionerCommand implements YingCommand {
           + "mirrored. On by default; --no-mirror turns it off.")
   boolean mirror;
 
+  @Option(names = "--keep-last", description = {"Publish the last step's weights instead of those with the lowest val",
+      "loss: a dip in the middle of the run, at a high learning rate, can be noise on a small val split."})
+  boolean keepLast;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -66,7 +70,7 @@ public final class TrainCaptionerCommand implements YingCommand {
   public Integer call() throws Exception {
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, name, steps, batch, learningRate, warmup, seed,
-        evalClips, 10, valEvery, mirror, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        evalClips, 10, valEvery, mirror, keepLast, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-captioner: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-captioner", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "train-captioner", registry);

@@ -51,7 +51,7 @@ class CaptionerTrainingTest {
   void lossFallsAndThePublishedCheckpointCaptionsLikeTheTrainedModel() throws Exception {
     String registry = dir.resolve("models").toString();
     CaptionerTrainingConfig cfg = new CaptionerTrainingConfig(data, registry, null, "captioner", 60, 4, 2e-3f, 5, 1, 4,
-        5, 20, true, "test");
+        5, 20, true, false, "test");
     CaptionerTrainer.Result result = CaptionerTrainer.train(cfg, captions, Storage.local());
     assertEquals(new ModelRef("captioner", "1"), result.ref());
     Registry r = new Registry(Storage.local(), registry);
