@@ -49,9 +49,9 @@ public final class StillClipLatents implements Callable<Integer> {
     if (frames < 1 || (frames - 1) % 4 != 0) {
       throw new IllegalArgumentException("--frames must be 1+4k, got " + frames);
     }
-    String[] wh = size.split("x");
-    int w = Integer.parseInt(wh[0]);
-    int h = Integer.parseInt(wh[1]);
+    int[] wh = DecodeBench.parseSize(size);
+    int w = wh[0];
+    int h = wh[1];
     byte[] still;
     try (VideoReader reader = VideoReader.open(Storage.local(), video)) {
       Frames one = reader.read(at, at + reader.nativeFrameSeconds(), FrameSpec.of(0, w, h));
