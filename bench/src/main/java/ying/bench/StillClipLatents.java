@@ -15,11 +15,13 @@ import ying.core.video.Frames;
 import ying.core.video.VideoReader;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
+import ying.inference.vae.VideoTensors;
 
 /**
  * How far a VAE's latents move over time when nothing in the picture does: one frame of a video,
  * repeated, encoded to the posterior mean, and the mean absolute change from each latent frame to
- * the next beside the latents' own mean magnitude. A DiT has to reproduce whatever change a still
+ * the next beside the latents' own mean magnitude, then each decoded frame's error against the
+ * picture and its change from the frame before. A DiT has to reproduce whatever change a still
  * picture's latents show, on top of the clip's real motion.
  */
 @Command(name = "still-clip-latents", mixinStandardHelpOptions = true,
@@ -71,6 +73,20 @@ public final class StillClipLatents implements Callable<Integer> {
       for (long t = 1; t < k; t++) {
         float d = mean.get(":, :, " + t).sub(mean.get(":, :, " + (t - 1))).abs().mean().getFloat();
         System.out.printf(Locale.ROOT, "  latent frame %2d against %2d: mean |change| %.4f%n", t, t - 1, d);
+      }
+      // Whether the decoder undoes the settling: the reconstruction of a still clip should be still too.
+      byte[] back = VideoTensors.toBytes(model.decode(mean, (int) k));
+      int frameBytes = still.length;
+      for (int t = 0; t < frames; t++) {
+        double toStill = 0;
+        double toLast = 0;
+        for (int i = 0; i < frameBytes; i++) {
+          int v = back[t * frameBytes + i] & 0xff;
+          toStill += Math.abs(v - (still[i] & 0xff));
+          toLast += t == 0 ? 0 : Math.abs(v - (back[(t - 1) * frameBytes + i] & 0xff));
+        }
+        System.out.printf(Locale.ROOT, "  decoded frame %2d: mean |error| %.2f of 255, mean |change from the last| %.2f%n",
+            t, toStill / frameBytes, toLast / frameBytes);
       }
     }
     return 0;
