@@ -1,5 +1,6 @@
 package ying.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -14,13 +15,16 @@ import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;
 import ying.core.dataset.ShardReader;
 import ying.core.io.Storage;
+import ying.inference.vae.VaeModel;
 import ying.trainer.Publishing;
 
 /**
  * Writes one bucket of a built dataset as a {@link RawClips} file (or, with {@code --latents}, the
  * clips' VAE latents as a {@link RawLatents} file), train clips first and val clips last, with a
  * JSON beside it naming the dataset, its content hash and the two counts, so that a checkpoint
- * trained on the file elsewhere still records exactly what it learned from.
+ * trained on the file elsewhere still records exactly what it learned from. With {@code --vae} the
+ * latents are encoded here from the clips' frames, so one pixel dataset serves any VAE (or any way
+ * of using one, such as {@code settle_latents}) without building it again.
  */
 @Command(name = "export-clips", mixinStandardHelpOptions = true,
     description = "Write one bucket of a dataset as raw uint8 clips (or their latents), train clips then val (for"
@@ -44,6 +48,12 @@ public final class ExportClips implements Callable<Integer> {
   @Option(names = "--latents", description = "Write the clips' VAE latents (a dataset built with --vae), not their frames.")
   boolean latents;
 
+  @Option(names = "--vae", paramLabel = "DIR", description = {"Write latents encoded here from the clips' frames with",
+      "the VAE checkpoint in DIR (e.g. models/vae/6) instead of the dataset's own."})
+  Path vae;
+
+  private VaeModel encoder;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new ExportClips()).execute(args));
   }
@@ -56,8 +66,23 @@ public final class ExportClips implements Callable<Integer> {
     List<String> captions = new ArrayList<>();
     int[] shape = new int[3];
     int[][] latentShape = {null};
-    int train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, captions, shape, latentShape);
-    int val = take(storage, uri, DatasetLayout.VAL, valClips, clips, captions, shape, latentShape);
+    int train;
+    int val;
+    String encodedBy = null;
+    if (vae != null) {
+      JsonNode m = RawRun.JSON.readTree(vae.resolve("manifest.json").toFile());
+      encodedBy = m.path("name").asText() + "@" + m.path("version").asText();
+      latents = true;
+      encoder = StillClipLatents.loadVae(vae);
+    }
+    try {
+      train = take(storage, uri, DatasetLayout.TRAIN, trainClips, clips, captions, shape, latentShape);
+      val = take(storage, uri, DatasetLayout.VAL, valClips, clips, captions, shape, latentShape);
+    } finally {
+      if (encoder != null) {
+        encoder.close();
+      }
+    }
     if (clips.isEmpty()) {
       throw new IllegalArgumentException(uri + " has no clips in bucket " + bucket);
     }
@@ -77,10 +102,13 @@ public final class ExportClips implements Callable<Integer> {
     p.put("train_clips", train);
     p.put("val_clips", val);
     p.put("shape", frames + "x" + height + "x" + width);
-    if (latents) {
-      String vae = new ObjectMapper().readTree(storage.readString(new DatasetLayout(uri).manifest())).path("vae")
+    if (encodedBy != null) {
+      p.put("latents", encodedBy);
+      p.put("latents_encoded_from", "the clips' frames, by ExportClips --vae " + vae);
+    } else if (latents) {
+      String ref = new ObjectMapper().readTree(storage.readString(new DatasetLayout(uri).manifest())).path("vae")
           .path("ref").asText();
-      p.put("latents", vae);
+      p.put("latents", ref);
       p.put("latent_shape", java.util.Arrays.stream(latentShape[0]).mapToObj(Integer::toString)
           .collect(java.util.stream.Collectors.joining("x")));
     }
@@ -98,14 +126,20 @@ public final class ExportClips implements Callable<Integer> {
       if (n >= max) {
         break;
       }
-      if (latents && !b.hasLatents()) {
+      if (encoder == null && latents && !b.hasLatents()) {
         throw new IllegalArgumentException(uri + " holds no latents: build it with --vae, or export without --latents");
       }
       shape[0] = b.frames();
       shape[1] = b.height();
       shape[2] = b.width();
-      latentShape[0] = b.latentShape();
-      clips.add(latents ? b.latents() : b.pixels());
+      if (encoder != null) {
+        VaeModel.HalfLatents z = encoder.encodeMeansAsHalf(b.pixels(), b.frames(), b.height(), b.width());
+        latentShape[0] = z.clipShape();
+        clips.add(z.bytes());
+      } else {
+        latentShape[0] = b.latentShape();
+        clips.add(latents ? b.latents() : b.pixels());
+      }
       captions.add(b.captions().get(0));
       n++;
     }

@@ -46,6 +46,12 @@ public final class StillClipLatents implements Callable<Integer> {
     System.exit(new CommandLine(new StillClipLatents()).execute(args));
   }
 
+  /** The VAE of a checkpoint folder such as models/vae/6, its config read from the manifest beside it. */
+  static VaeModel loadVae(Path dir) throws java.io.IOException {
+    JsonNode manifest = RawRun.JSON.readTree(dir.resolve("manifest.json").toFile());
+    return VaeModel.load(dir, VaeConfig.fromJson(manifest.get("config")));
+  }
+
   @Override
   public Integer call() throws Exception {
     if (frames < 1 || (frames - 1) % 4 != 0) {
@@ -63,9 +69,7 @@ public final class StillClipLatents implements Callable<Integer> {
     for (int t = 0; t < frames; t++) {
       System.arraycopy(still, 0, clip, t * still.length, still.length);
     }
-    JsonNode manifest = RawRun.JSON.readTree(vae.resolve("manifest.json").toFile());
-    try (VaeModel model = VaeModel.load(vae, VaeConfig.fromJson(manifest.get("config")));
-        NDManager m = NDManager.newBaseManager()) {
+    try (VaeModel model = loadVae(vae); NDManager m = NDManager.newBaseManager()) {
       NDArray mean = model.encode(m, clip, frames, h, w).mean(); // [1, C, 1+k, h/8, w/8]
       long k = mean.getShape().get(2);
       System.out.printf(Locale.ROOT, "%s, frame at %.2f s of %s repeated %d times: latents %s, mean |z| %.4f%n",

@@ -28,10 +28,26 @@ import java.util.List;
  * @param groups GroupNorm groups; fewer where a width does not divide into them (see {@link #groupsFor})
  * @param normEps GroupNorm's epsilon
  * @param logVarMin, logVarMax clamp of the posterior's log-variance, so exp() stays finite early in training
+ * @param settleLatents latent frames of still lead-in that {@link VaeModel} encodes and decodes before
+ *     a clip and then drops, 0 for none. The causal convolutions pad the past with zeros (see {@link
+ *     CausalConv3d}), so a still picture's latents keep changing over the first ~8 latent frames while
+ *     the zeros leave the receptive field; in a 17-frame clip (5 latent frames) that settling is about
+ *     half of a static-camera clip's latent change, noise the DiT has to learn beside real motion. A
+ *     lead-in of copies of the first frame lets the network settle before the clip starts, at the cost
+ *     of encoding and decoding {@code 4 * settleLatents} more frames. Training ({@link CausalVae})
+ *     never uses it: it is how a trained VAE is used, and so part of what its latents mean.
  */
 public record VaeConfig(int imageChannels, int latentChannels, int baseChannels, List<Integer> levelChannels,
     List<Boolean> temporalDownsample, int resBlocksPerLevel, int kernel, int groups, float normEps, float logVarMin,
-    float logVarMax) implements java.io.Serializable {
+    float logVarMax, int settleLatents) implements java.io.Serializable {
+
+  /** A config without a still lead-in. */
+  public VaeConfig(int imageChannels, int latentChannels, int baseChannels, List<Integer> levelChannels,
+      List<Boolean> temporalDownsample, int resBlocksPerLevel, int kernel, int groups, float normEps, float logVarMin,
+      float logVarMax) {
+    this(imageChannels, latentChannels, baseChannels, levelChannels, temporalDownsample, resBlocksPerLevel, kernel,
+        groups, normEps, logVarMin, logVarMax, 0);
+  }
 
   public VaeConfig {
     levelChannels = List.copyOf(levelChannels);
@@ -43,6 +59,9 @@ public record VaeConfig(int imageChannels, int latentChannels, int baseChannels,
     if (kernel % 2 != 1) {
       throw new IllegalArgumentException("kernel must be odd so space pads symmetrically: " + kernel);
     }
+    if (settleLatents < 0) {
+      throw new IllegalArgumentException("settle_latents must be >= 0, got " + settleLatents);
+    }
     if (resBlocksPerLevel < 1 || groups < 1 || logVarMin >= logVarMax) {
       throw new IllegalArgumentException("bad VAE config: " + resBlocksPerLevel + " blocks per level, " + groups
           + " groups, log-variance clamp [" + logVarMin + ", " + logVarMax + "]");
@@ -52,6 +71,12 @@ public record VaeConfig(int imageChannels, int latentChannels, int baseChannels,
   /** Sized for training on two CPU cores: 8x space, 4x time, 16 latent channels (2.2% of the values). */
   public static VaeConfig defaults() {
     return new VaeConfig(3, 16, 16, List.of(32, 64, 128), List.of(true, true, false), 1, 3, 8, 1e-6f, -30f, 20f);
+  }
+
+  /** This config with a still lead-in of {@code latents} latent frames (see {@link #settleLatents}). */
+  public VaeConfig withSettleLatents(int latents) {
+    return new VaeConfig(imageChannels, latentChannels, baseChannels, levelChannels, temporalDownsample,
+        resBlocksPerLevel, kernel, groups, normEps, logVarMin, logVarMax, latents);
   }
 
   /** Height and width shrink by this much. */
@@ -95,6 +120,9 @@ public record VaeConfig(int imageChannels, int latentChannels, int baseChannels,
     temporalDownsample.forEach(temporal::add);
     n.put("res_blocks_per_level", resBlocksPerLevel).put("kernel", kernel).put("groups", groups)
         .put("norm_eps", normEps).put("log_var_min", logVarMin).put("log_var_max", logVarMax);
+    if (settleLatents > 0) { // absent means none, as in manifests written before it existed
+      n.put("settle_latents", settleLatents);
+    }
     return n;
   }
 
@@ -106,6 +134,7 @@ public record VaeConfig(int imageChannels, int latentChannels, int baseChannels,
     return new VaeConfig(n.get("image_channels").asInt(), n.get("latent_channels").asInt(),
         n.get("base_channels").asInt(), widths, temporal, n.get("res_blocks_per_level").asInt(),
         n.get("kernel").asInt(), n.get("groups").asInt(), (float) n.get("norm_eps").asDouble(),
-        (float) n.get("log_var_min").asDouble(), (float) n.get("log_var_max").asDouble());
+        (float) n.get("log_var_min").asDouble(), (float) n.get("log_var_max").asDouble(),
+        n.path("settle_latents").asInt(0));
   }
 }

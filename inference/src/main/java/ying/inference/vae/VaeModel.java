@@ -89,16 +89,32 @@ public final class VaeModel implements AutoCloseable {
     return network.config();
   }
 
-  /** The posterior over the latents of {@code video} {@code [B, 3, 1+4k, H, W]}; its arrays join the video's manager. */
+  /**
+   * The posterior over the latents of {@code video} {@code [B, 3, 1+4k, H, W]}, after the config's
+   * still lead-in ({@link VaeConfig#settleLatents}); its arrays join the video's manager.
+   */
   public DiagonalGaussian encode(NDArray video) {
     NDManager owner = video.getManager();
+    int settle = config().settleLatents();
     try (NDManager scope = owner.newSubManager()) {
       video.tempAttach(scope);
-      DiagonalGaussian posterior = network.encode(new ParameterStore(scope, false), video, false);
-      posterior.mean().attach(owner);
-      posterior.logVar().attach(owner);
-      return posterior;
+      NDArray input = settle == 0 ? video : leadIn(video, settle * config().temporalFactor());
+      DiagonalGaussian posterior = network.encode(new ParameterStore(scope, false), input, false);
+      NDArray mean = posterior.mean();
+      NDArray logVar = posterior.logVar();
+      if (settle > 0) {
+        mean = mean.get(":, :, " + settle + ":");
+        logVar = logVar.get(":, :, " + settle + ":");
+      }
+      mean.attach(owner);
+      logVar.attach(owner);
+      return new DiagonalGaussian(mean, logVar);
     }
+  }
+
+  /** {@code copies} copies of time step 0 of {@code x} {@code [B, C, T, ...]}, then {@code x}. */
+  private static NDArray leadIn(NDArray x, int copies) {
+    return x.get(":, :, 0:1").repeat(2, copies).concat(x, 2);
   }
 
   /** The posterior over the latents of B clips of uint8 {@code [T, H, W, 3]} frames, owned by {@code manager}. */
@@ -127,10 +143,23 @@ public final class VaeModel implements AutoCloseable {
 
   /**
    * Latents {@code [B, C, 1+k, h, w]} to video {@code [B, 3, 1+4k, 8h, 8w]} (default config),
-   * {@code chunkLatentFrames} latent frames at a time; owned by the latents' manager.
+   * {@code chunkLatentFrames} latent frames at a time, after the config's still lead-in of copies of
+   * latent frame 0 ({@link VaeConfig#settleLatents}); owned by the latents' manager.
    */
   public NDArray decode(NDArray latents, int chunkLatentFrames) {
-    return network.decodeInChunks(new ParameterStore(latents.getManager(), false), latents, chunkLatentFrames);
+    int settle = config().settleLatents();
+    NDManager owner = latents.getManager();
+    if (settle == 0) {
+      return network.decodeInChunks(new ParameterStore(owner, false), latents, chunkLatentFrames);
+    }
+    try (NDManager scope = owner.newSubManager()) {
+      NDArray led = leadIn(latents, settle);
+      led.attach(scope);
+      NDArray video = network.decodeInChunks(new ParameterStore(scope, false), led, chunkLatentFrames);
+      NDArray clip = video.get(":, :, " + settle * config().temporalFactor() + ":");
+      clip.attach(owner);
+      return clip;
+    }
   }
 
   /**

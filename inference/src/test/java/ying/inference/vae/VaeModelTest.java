@@ -52,9 +52,11 @@ class VaeModelTest {
   @Test
   void configSurvivesJson() throws Exception {
     ObjectMapper json = new ObjectMapper();
-    for (VaeConfig c : new VaeConfig[] {VaeConfig.defaults(), TinyVae.config()}) {
+    for (VaeConfig c : new VaeConfig[] {VaeConfig.defaults(), TinyVae.config(), TinyVae.config().withSettleLatents(6)}) {
       assertEquals(c, VaeConfig.fromJson(json.readTree(c.toJson(json).toString())));
     }
+    assertTrue(VaeConfig.defaults().toJson(json).path("settle_latents").isMissingNode(),
+        "a config without lead-in writes the manifest as before");
     VaeConfig d = VaeConfig.defaults();
     assertEquals(8, d.spatialFactor());
     assertEquals(4, d.temporalFactor());
@@ -66,6 +68,42 @@ class VaeModelTest {
     assertEquals(6, eightGroups.groupsFor(12));
     assertEquals(4, eightGroups.groupsFor(4));
     assertEquals(8, eightGroups.groupsFor(32));
+  }
+
+  @Test
+  void stillLeadInIsALongerClipCutAndSettlesAStillPicture() throws Exception {
+    VaeConfig plainConfig = TinyVae.config();
+    int settle = 8;
+    try (VaeModel plain = VaeModel.create(plainConfig, 3)) {
+      plain.save(dir);
+      try (VaeModel settled = VaeModel.load(dir, plainConfig.withSettleLatents(settle));
+          NDManager m = NDManager.newBaseManager()) {
+        NDArray picture = TinyVae.normal(m, 4, 1, 3, 1, 16, 24);
+        NDArray still = picture.repeat(2, 17); // [1, 3, 17, 16, 24]
+        NDArray z = settled.encode(still).mean();
+        assertEquals(new ai.djl.ndarray.types.Shape(1, 16, 5, 2, 3), z.getShape());
+        // By definition: the last 5 latent frames of the same picture held for 32 + 17 frames.
+        NDArray longer = plain.encode(picture.repeat(2, 4 * settle + 17)).mean();
+        assertTrue(TinyVae.maxAbsDiff(z, longer.get(":, :, " + settle + ":")) < 1e-5f);
+        float settledChange = meanChange(z);
+        float plainChange = meanChange(plain.encode(still).mean());
+        assertTrue(settledChange < 0.1f * plainChange, "a still picture's latents change " + settledChange
+            + " per frame after the lead-in, " + plainChange + " without");
+        assertEquals(1, settled.encode(picture).mean().getShape().get(2), "an image is still one latent frame");
+
+        NDArray video = settled.decode(z, 2);
+        assertEquals(new ai.djl.ndarray.types.Shape(1, 3, 17, 16, 24), video.getShape());
+        NDArray led = z.get(":, :, 0:1").repeat(2, settle).concat(z, 2);
+        NDArray whole = plain.decode(led, 13);
+        assertTrue(TinyVae.maxAbsDiff(video, whole.get(":, :, " + 4 * settle + ":")) < 1e-4f);
+      }
+    }
+  }
+
+  /** Mean |z[t] - z[t-1]| over latent frames of {@code [B, C, T, h, w]}. */
+  private static float meanChange(NDArray z) {
+    long t = z.getShape().get(2);
+    return z.get(":, :, 1:").sub(z.get(":, :, 0:" + (t - 1))).abs().mean().getFloat();
   }
 
   @Test
