@@ -49,7 +49,7 @@ public final class ExportClips implements Callable<Integer> {
   boolean latents;
 
   @Option(names = "--vae", paramLabel = "DIR", description = {"Write latents encoded here from the clips' frames with",
-      "the VAE checkpoint in DIR (e.g. models/vae/6) instead of the dataset's own."})
+      "the VAE checkpoint in DIR (e.g. models/vae/5, or one SettleVae published) instead of the dataset's own."})
   Path vae;
 
   private VaeModel encoder;

@@ -46,7 +46,7 @@ public final class StillClipLatents implements Callable<Integer> {
     System.exit(new CommandLine(new StillClipLatents()).execute(args));
   }
 
-  /** The VAE of a checkpoint folder such as models/vae/6, its config read from the manifest beside it. */
+  /** The VAE of a checkpoint folder such as models/vae/5, its config read from the manifest beside it. */
   static VaeModel loadVae(Path dir) throws java.io.IOException {
     JsonNode manifest = RawRun.JSON.readTree(dir.resolve("manifest.json").toFile());
     return VaeModel.load(dir, VaeConfig.fromJson(manifest.get("config")));
