@@ -153,8 +153,8 @@ public final class VaeModel implements AutoCloseable {
       return network.decodeInChunks(new ParameterStore(owner, false), latents, chunkLatentFrames);
     }
     try (NDManager scope = owner.newSubManager()) {
+      latents.tempAttach(scope); // so the lead-in's copies are freed with the scope, as in encode
       NDArray led = leadIn(latents, settle);
-      led.attach(scope);
       NDArray video = network.decodeInChunks(new ParameterStore(scope, false), led, chunkLatentFrames);
       NDArray clip = video.get(":, :, " + settle * config().temporalFactor() + ":");
       clip.attach(owner);
