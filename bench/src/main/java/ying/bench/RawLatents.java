@@ -51,6 +51,25 @@ final class RawLatents {
     }
   }
 
+  /**
+   * Standard deviation of every latent value of the first {@code count} clips: what a new DiT scales
+   * its inputs by, as train-dit takes it from the VAE's manifest ({@code latent_std}).
+   */
+  float spread(int count) {
+    double sum = 0;
+    double squares = 0;
+    long n = 0;
+    for (byte[] clip : latents.subList(0, count)) {
+      for (float v : ying.datasetbuilder.VaeLatents.halfToFloats(clip)) {
+        sum += v;
+        squares += (double) v * v;
+        n++;
+      }
+    }
+    double mean = sum / n;
+    return (float) Math.sqrt(Math.max(0, squares / n - mean * mean));
+  }
+
   int clipBytes() {
     return 2 * shape[0] * shape[1] * shape[2] * shape[3];
   }

@@ -22,24 +22,37 @@ import ying.inference.dit.DitModel;
 import ying.inference.dit.NoiseSchedule;
 import ying.trainer.Publishing;
 import ying.trainer.dit.DitTrainer;
+import ying.trainer.dit.TrainDitCommand;
 import ying.trainer.dit.DitTrainingConfig;
 
 /**
  * train-dit's own loop ({@link DitTrainer#fit}) on a {@link RawLatents} file, for a GPU machine
  * without Hadoop, Spark or network (bench/gpu-device/train.sh). It fine-tunes a DiT checkpoint
- * folder ({@code --init}: its tokenizer, config and latent scale stay). Writes the float16 weights,
+ * folder ({@code --init}: its tokenizer, config and latent scale stay), or, without one, trains a
+ * new text-to-video DiT shaped as train-dit shapes one ({@code --width}, {@code --blocks},
+ * {@code --patch}), its tokenizer built from the file's training captions and its latent scale 1 /
+ * the spread of the file's training latents. Writes the float16 weights,
  * tokenizer, config, training log and {@code run.json} (which names the latents' VAE and the init
  * checkpoint) to {@code --out}. {@code --seconds} works as in {@link TrainVaeRaw}.
  */
 @Command(name = "train-dit-raw", mixinStandardHelpOptions = true,
-    description = "Fine-tune the DiT on a raw latent file (train-dit's loop, no Spark).")
+    description = "Train or fine-tune the DiT on a raw latent file (train-dit's loop, no Spark).")
 public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--latents", required = true, description = "A raw latent file from ExportClips --latents.")
   Path latents;
 
-  @Option(names = "--init", required = true,
-      description = "A DiT checkpoint folder (dit-0000.params, tokenizer.json, manifest.json) to start from.")
+  @Option(names = "--init", description = {"A DiT checkpoint folder (dit-0000.params, tokenizer.json, manifest.json)",
+      "to start from; without it, a new DiT."})
   Path init;
+
+  @Option(names = "--width", paramLabel = "N", description = "Token width of a new DiT (heads of 64). Default: 128.")
+  Integer width;
+
+  @Option(names = "--blocks", paramLabel = "N", description = "Expert transformer blocks of a new DiT. Default: 4.")
+  Integer blocks;
+
+  @Option(names = "--patch", paramLabel = "N", description = "Latent cells per token side of a new DiT. Default: 2.")
+  Integer patch;
 
   @Option(names = "--batch", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
   int batch;
@@ -76,20 +89,36 @@ public final class TrainDitRaw implements Callable<Integer> {
     options.checkLength();
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
-    JsonNode manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
-    DitConfig config = DitConfig.fromJson(manifest.get("config"));
-    if (data.shape[0] != config.latentChannels()) {
-      throw new IllegalArgumentException(latents + " holds latents of " + data.shape[0] + " channels; "
-          + init + " takes " + config.latentChannels());
+    JsonNode manifest = null;
+    DitConfig config;
+    Tokenizer tokenizer;
+    float latentStd = Float.NaN;
+    if (init != null) {
+      if (width != null || blocks != null || patch != null) {
+        throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
+            + " keeps its own shape");
+      }
+      manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
+      config = DitConfig.fromJson(manifest.get("config"));
+      tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
+    } else {
+      tokenizer = Tokenizer.build(data.captions.subList(0, run.trainClips));
+      latentStd = data.spread(run.trainClips);
+      DitConfig shape = TrainDitCommand.architecture(width, blocks, patch, false);
+      config = (shape == null ? DitConfig.defaults(tokenizer.size(), false, 1f) : shape)
+          .forData(tokenizer.size(), 1f / latentStd, false);
     }
-    Tokenizer tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
+    if (data.shape[0] != config.latentChannels()) {
+      throw new IllegalArgumentException(latents + " holds latents of " + data.shape[0] + " channels; the DiT takes "
+          + config.latentChannels());
+    }
     int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, data);
     String vae = run.provenance.path("latents").asText(null);
     DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), vae,
-        init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
+        init == null ? null : init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
         seed, 10, valEvery, 0, null);
     Files.createDirectories(options.out);
-    try (DitModel model = DitModel.load(init, config, tokenizer)) {
+    try (DitModel model = startingModel(config, tokenizer)) {
       Random rng = new Random(seed);
       int valFrom = Math.max(run.trainClips, data.latents.size() - VAL_CLIPS);
       List<DatasetBatch> val = data.batches(valFrom, data.latents.size(), batch);
@@ -101,8 +130,12 @@ public final class TrainDitRaw implements Callable<Integer> {
           spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
       facts.put("vae", vae);
-      facts.put("init", init.toString());
-      facts.put("init_ref", RawRun.checkpointRef(manifest));
+      if (init != null) {
+        facts.put("init", init.toString());
+        facts.put("init_ref", RawRun.checkpointRef(manifest));
+      } else {
+        facts.put("latent_std", latentStd);
+      }
       double[] last = log.get(log.size() - 1);
       facts.put("final_train_loss", last[1]);
       facts.put("final_val_loss", last[4]);
@@ -113,12 +146,17 @@ public final class TrainDitRaw implements Callable<Integer> {
     return 0;
   }
 
+  /** The --init checkpoint, or a new DiT drawn from --seed. */
+  private DitModel startingModel(DitConfig config, Tokenizer tokenizer) throws java.io.IOException {
+    return init != null ? DitModel.load(init, config, tokenizer) : DitModel.create(config, tokenizer, seed);
+  }
+
   /** Times steps of a throwaway copy of the network on this device for --seconds. */
   private int probe(RawRun run, DitConfig config, Tokenizer tokenizer, RawLatents data) throws java.io.IOException {
     Random rng = new Random(seed);
     Iterator<DatasetBatch> batches = data.endless(run.trainClips, batch, rng);
     NoiseSchedule schedule = NoiseSchedule.defaults();
-    try (DitModel copy = DitModel.load(init, config, tokenizer);
+    try (DitModel copy = startingModel(config, tokenizer);
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
       return run.plannedSteps(options.seconds, options.probeSteps, 0, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {

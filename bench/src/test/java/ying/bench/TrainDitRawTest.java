@@ -67,6 +67,34 @@ class TrainDitRawTest {
   }
 
   @Test
+  void trainsANewFineGrainedDitWithoutInit() throws Exception {
+    Path file = latents(24, 8);
+    assertEquals(0.5f, RawLatents.read(file).spread(16), 1e-6f, "values of +-0.5 in equal numbers");
+    Path out = dir.resolve("new");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", out.toString(),
+        "--width", "64", "--blocks", "1", "--patch", "1", "--steps", "60", "--batch", "4", "--lr", "0.003",
+        "--warmup", "2", "--val-every", "10", "--caption-dropout", "0"));
+    ObjectMapper json = new ObjectMapper();
+    JsonNode run = json.readTree(out.resolve("run.json").toFile());
+    assertTrue(run.path("init").isMissingNode() && run.path("init_ref").isMissingNode(), run.toString());
+    assertEquals(0.5, run.path("latent_std").asDouble(), 1e-6);
+    DitConfig config = DitConfig.fromJson(json.readTree(out.resolve("config.json").toFile()));
+    assertEquals(1, config.patch());
+    assertEquals(64, config.dim());
+    assertEquals(1, config.layers());
+    assertEquals(2f, config.latentScale(), 1e-6f);
+    Tokenizer tokenizer = Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE));
+    assertEquals(Tokenizer.build(CAPTIONS).size(), tokenizer.size(), "built from the file's captions");
+    List<double[]> log = Publishing.readLossLog(out.resolve("training_log.csv"));
+    double firstVal = log.stream().filter(r -> !Double.isNaN(r[4])).findFirst().orElseThrow()[4];
+    double lastVal = log.get(log.size() - 1)[4];
+    assertTrue(lastVal < 0.95 * firstVal, "val loss should fall on two kinds of clip: " + firstVal + " -> " + lastVal);
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("refused").toString(), "--init", out.toString(), "--patch", "1", "--steps", "1"),
+        "an --init model keeps its own shape");
+  }
+
+  @Test
   void fineTunesACheckpointFolderAndLearns() throws Exception {
     Tokenizer tokenizer = Tokenizer.build(CAPTIONS);
     DitConfig config = new DitConfig(16, 16, 2, 32, 2, 2, 1, 48, tokenizer.size(), 32, 1f);

@@ -76,15 +76,31 @@ public final class TrainDitCommand implements YingCommand {
       description = "Expert transformer blocks of a new DiT. Default: 4; an --init model keeps its own.")
   Integer blocks;
 
+  @Option(names = "--patch", paramLabel = "N",
+      description = "Latent cells per token side of a new DiT. Default: 2; an --init model keeps its own.")
+  Integer patch;
+
   @Mixin SparkOptions spark;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** The defaults reshaped by --width and --blocks (vocabulary and latent scale come from the data and the VAE). */
   public static DitConfig architecture(Integer width, Integer blocks, boolean i2v) {
+    return architecture(width, blocks, null, i2v);
+  }
+
+  /**
+   * The defaults reshaped by --width, --blocks and --patch; null when none is given. A smaller patch
+   * gives finer tokens (with 8x VAE cells, patch 2 makes a token 16 pixels wide) and more of them.
+   */
+  public static DitConfig architecture(Integer width, Integer blocks, Integer patch, boolean i2v) {
     DitConfig d = DitConfig.defaults(2, i2v, 1f);
-    if (width == null && blocks == null) {
+    if (width == null && blocks == null && patch == null) {
       return null;
+    }
+    int p = patch == null ? d.patch() : patch;
+    if (p < 1) {
+      throw new IllegalArgumentException("--patch must be at least 1, got " + p);
     }
     int w = width == null ? d.dim() : width;
     if (w < 64 || w % 64 != 0) {
@@ -94,7 +110,7 @@ public final class TrainDitCommand implements YingCommand {
     if (b < 1) {
       throw new IllegalArgumentException("--blocks must be at least 1, got " + b);
     }
-    return new DitConfig(d.latentChannels(), d.inputChannels(), d.patch(), w, w / 64, b, d.textLayers(),
+    return new DitConfig(d.latentChannels(), d.inputChannels(), p, w, w / 64, b, d.textLayers(),
         d.textTokens(), d.vocabSize(), d.timeFrequencies(), d.latentScale());
   }
 
@@ -105,11 +121,12 @@ public final class TrainDitCommand implements YingCommand {
       case "i2v" -> true;
       default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + mode + "'");
     };
-    if (init != null && (width != null || blocks != null)) {
-      throw new IllegalArgumentException("--width and --blocks shape a new DiT; " + init + " keeps its own shape");
+    if (init != null && (width != null || blocks != null || patch != null)) {
+      throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
+          + " keeps its own shape");
     }
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, i2v), name, i2v, steps, batch,
+        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, patch, i2v), name, i2v, steps, batch,
         learningRate,
         warmup, captionDropout, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));

@@ -20,11 +20,16 @@ class TrainDitCommandTest {
     assertEquals(DitConfig.defaults(2, true, 1f).dim(), i2v.dim());
     assertEquals(2, i2v.layers());
     assertEquals(32, i2v.inputChannels());
+    assertEquals(2, c.patch(), "the default patch");
+    DitConfig fine = TrainDitCommand.architecture(null, null, 1, false);
+    assertEquals(1, fine.patch());
+    assertEquals(DitConfig.defaults(2, false, 1f).dim(), fine.dim());
   }
 
   @Test
   void aWidthThatIsNoMultipleOf64OrNoBlocksIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> TrainDitCommand.architecture(100, null, false));
     assertThrows(IllegalArgumentException.class, () -> TrainDitCommand.architecture(null, 0, false));
+    assertThrows(IllegalArgumentException.class, () -> TrainDitCommand.architecture(null, null, 0, false));
   }
 }
