@@ -104,9 +104,8 @@ public final class TrainDitRaw implements Callable<Integer> {
     } else {
       tokenizer = Tokenizer.build(data.captions.subList(0, run.trainClips));
       latentStd = data.spread(run.trainClips);
-      DitConfig shape = TrainDitCommand.architecture(width, blocks, patch, false);
-      config = (shape == null ? DitConfig.defaults(tokenizer.size(), false, 1f) : shape)
-          .forData(tokenizer.size(), 1f / latentStd, false);
+      config = DitTrainer.newConfig(TrainDitCommand.architecture(width, blocks, patch, false), tokenizer, latentStd,
+          false);
     }
     if (data.shape[0] != config.latentChannels()) {
       throw new IllegalArgumentException(latents + " holds latents of " + data.shape[0] + " channels; the DiT takes "

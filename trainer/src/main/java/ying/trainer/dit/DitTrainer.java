@@ -98,10 +98,8 @@ public final class DitTrainer {
       }
     } else {
       Tokenizer tokenizer = Tokenizer.build(trainCaptions);
-      // The vocabulary comes from the data and the latent scale from the VAE, whatever the architecture.
-      DitConfig a = cfg.architecture() == null ? DitConfig.defaults(tokenizer.size(), cfg.imageToVideo(), 1f)
-          : cfg.architecture();
-      model = DitModel.create(a.forData(tokenizer.size(), 1f / latentStd, cfg.imageToVideo()), tokenizer, cfg.seed());
+      model = DitModel.create(newConfig(cfg.architecture(), tokenizer, latentStd, cfg.imageToVideo()), tokenizer,
+          cfg.seed());
     }
     try (model; VaeModel encoder = onTheFly ? loadVae(registry, vae) : null) {
       List<double[]> log = fit(model, cfg, storage, encoder);
@@ -192,6 +190,15 @@ public final class DitTrainer {
       }
     };
     return fit(model, cfg, batches, val, rng);
+  }
+
+  /**
+   * The config of a new DiT: {@code architecture} (null: the defaults) with the vocabulary of its
+   * tokenizer and a latent scale of 1 / {@code latentStd}, whatever the shape.
+   */
+  public static DitConfig newConfig(DitConfig architecture, Tokenizer tokenizer, float latentStd, boolean i2v) {
+    DitConfig a = architecture == null ? DitConfig.defaults(tokenizer.size(), i2v, 1f) : architecture;
+    return a.forData(tokenizer.size(), 1f / latentStd, i2v);
   }
 
   /**
