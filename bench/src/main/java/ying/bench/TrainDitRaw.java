@@ -93,11 +93,8 @@ public final class TrainDitRaw implements Callable<Integer> {
     DitConfig config;
     Tokenizer tokenizer;
     float latentStd = Float.NaN;
+    TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
     if (init != null) {
-      if (width != null || blocks != null || patch != null) {
-        throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
-            + " keeps its own shape");
-      }
       manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
       config = DitConfig.fromJson(manifest.get("config"));
       tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));

@@ -89,6 +89,14 @@ public final class TrainDitCommand implements YingCommand {
     return architecture(width, blocks, null, i2v);
   }
 
+  /** Refuses --width, --blocks or --patch beside an --init model, which keeps its own shape. */
+  public static void refuseShapeWithInit(Object init, Integer width, Integer blocks, Integer patch) {
+    if (init != null && (width != null || blocks != null || patch != null)) {
+      throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
+          + " keeps its own shape");
+    }
+  }
+
   /**
    * The defaults reshaped by --width, --blocks and --patch; null when none is given. A smaller patch
    * gives finer tokens (with 8x VAE cells, patch 2 makes a token 16 pixels wide) and more of them.
@@ -121,10 +129,7 @@ public final class TrainDitCommand implements YingCommand {
       case "i2v" -> true;
       default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + mode + "'");
     };
-    if (init != null && (width != null || blocks != null || patch != null)) {
-      throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
-          + " keeps its own shape");
-    }
+    refuseShapeWithInit(init, width, blocks, patch);
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, patch, i2v), name, i2v, steps, batch,
         learningRate,
