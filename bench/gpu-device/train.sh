@@ -3,7 +3,8 @@
 # ying.bench.TrainCaptionerRaw are train-vae's and train-captioner's own loops on the raw clip files
 # that prepare.sh's payload carries (.gpu/clips/NAME.xz, unpacked to /tmp/clips/NAME) and on clips
 # rendered from the synthetic world as they go; ying.bench.TrainDitRaw is train-dit's loop on a raw
-# latent file carried the same way (--latents /tmp/clips/NAME --init .gpu/init/dit-3). One JVM per run, side by side on the one GPU (they take
+# latent file carried the same way (--latents /tmp/clips/NAME --init .gpu/init/dit-3; add --render-seed S --vae DIR
+# --render-threads 12 to train mostly on clips rendered and encoded as it goes). One JVM per run, side by side on the one GPU (they take
 # turns on it: on an H200, vae@3's network took 0.071 s per step of 4 whole clips alone and 0.14 s
 # beside another run). Each run's folder (float16 weights, config, log, run.json) comes back as
 # $OUT/NAME.tar: the device tool returns at most 8 files of at most 16 MiB each, so one tar per run

@@ -31,6 +31,9 @@ import ying.core.synth.WorldOptions;
 final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
   private static final int SOURCE_FPS = 16;
   private static final int AHEAD = 8;
+  /** The size of rendered clips without a raw file: the world's frames halved. */
+  static final int HEIGHT = 64;
+  static final int WIDTH = 96;
 
   private final SyntheticWorld world;
   private final int frames;
@@ -74,9 +77,9 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     if (o.width() != 192 || o.height() != 128 || o.fps() != SOURCE_FPS) {
       throw new IllegalStateException("the world's defaults changed: " + o);
     }
-    this.height = raw == null ? 64 : raw.height;
-    this.width = raw == null ? 96 : raw.width;
-    boolean halved = height == 64 && width == 96;
+    this.height = raw == null ? HEIGHT : raw.height;
+    this.width = raw == null ? WIDTH : raw.width;
+    boolean halved = height == HEIGHT && width == WIDTH;
     if (raw != null && (raw.frames != frames || !(halved || (height == 128 && width == 192)))) {
       throw new IllegalArgumentException("raw clips of " + raw.frames + "x" + raw.height + "x" + raw.width
           + " do not match rendered clips of " + frames + "x64x96 or " + frames + "x128x192");
@@ -96,6 +99,15 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** The scene captions of this world's first {@code videos} videos (planned, not rendered): its vocabulary. */
+  List<String> captions(int videos) {
+    List<String> out = new ArrayList<>();
+    for (int v = 0; v < videos; v++) {
+      world.video(v).scenes().forEach(s -> out.add(s.caption()));
+    }
+    return out;
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,8 @@ import ying.trainer.Publishing;
 import ying.trainer.dit.DitTrainer;
 import ying.trainer.dit.TrainDitCommand;
 import ying.trainer.dit.DitTrainingConfig;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
 
 /**
  * train-dit's own loop ({@link DitTrainer#fit}) on a {@link RawLatents} file, for a GPU machine
@@ -34,6 +37,11 @@ import ying.trainer.dit.DitTrainingConfig;
  * the spread of the file's training latents. Writes the float16 weights,
  * tokenizer, config, training log and {@code run.json} (which names the latents' VAE and the init
  * checkpoint) to {@code --out}. {@code --seconds} works as in {@link TrainVaeRaw}.
+ *
+ * <p>With {@code --render-seed}, most training batches are clips rendered from the synthetic world and
+ * encoded by {@code --vae} (the VAE the file's latents came from) as training goes
+ * ({@link RenderedLatents}); the file gives the val clips and {@code --file-share} of the batches. A
+ * GPU machine's payload holds about 1,850 clips' latents; rendered ones never repeat.
  */
 @Command(name = "train-dit-raw", mixinStandardHelpOptions = true,
     description = "Train or fine-tune the DiT on a raw latent file (train-dit's loop, no Spark).")
@@ -73,12 +81,26 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--val-every", defaultValue = "250", description = "Steps between val losses (default: ${DEFAULT-VALUE}).")
   int valEvery;
 
+  @CommandLine.Mixin RenderOptions render;
+
+  @Option(names = "--vae", paramLabel = "DIR", description = {"With --render-seed: the VAE checkpoint folder whose latents",
+      "the file holds (e.g. models/vae/5), which encodes the rendered clips on the training device."})
+  Path vae;
+
+  @Option(names = "--file-share", defaultValue = "0.25", description = {"With --render-seed, the share of training batches",
+      "taken from the file (default: ${DEFAULT-VALUE})."})
+  double fileShare;
+
+
   @CommandLine.Mixin RawStepOptions options;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Val clips scored every --val-every steps: the file's last clips, which ExportClips took from the val split. */
   private static final int VAL_CLIPS = 32;
+
+  /** Videos of the rendered world whose captions join a new DiT's tokenizer, so it knows the world's words. */
+  private static final int VOCABULARY_VIDEOS = 1000;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new TrainDitRaw()).execute(args));
@@ -89,18 +111,32 @@ public final class TrainDitRaw implements Callable<Integer> {
     options.checkLength();
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
+    TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
+    try (RenderedLatents rendered = rendered(run, data)) {
+      return train(run, data, rendered);
+    }
+  }
+
+  private int train(RawRun run, RawLatents data, RenderedLatents rendered) throws Exception {
     JsonNode manifest = null;
     DitConfig config;
     Tokenizer tokenizer;
     float latentStd = Float.NaN;
-    TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
     if (init != null) {
       manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
       config = DitConfig.fromJson(manifest.get("config"));
       tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
     } else {
-      tokenizer = Tokenizer.build(data.captions.subList(0, run.trainClips));
+      List<String> words = new ArrayList<>(data.captions.subList(0, run.trainClips));
+      if (rendered != null) {
+        words.addAll(rendered.clips().captions(VOCABULARY_VIDEOS));
+      }
+      tokenizer = Tokenizer.build(words);
       latentStd = data.spread(run.trainClips);
+      if (!(latentStd > 0)) {
+        throw new IllegalArgumentException(latents + ": the training clips' latents do not vary (spread " + latentStd
+            + "), so they set no latent scale");
+      }
       config = DitTrainer.newConfig(TrainDitCommand.architecture(width, blocks, patch, false), tokenizer, latentStd,
           false);
     }
@@ -108,9 +144,9 @@ public final class TrainDitRaw implements Callable<Integer> {
       throw new IllegalArgumentException(latents + " holds latents of " + data.shape[0] + " channels; the DiT takes "
           + config.latentChannels());
     }
-    int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, data);
-    String vae = run.provenance.path("latents").asText(null);
-    DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), vae,
+    int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, data, rendered);
+    String latentVae = run.provenance.path("latents").asText(null);
+    DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), latentVae,
         init == null ? null : init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
         seed, 10, valEvery, 0, null);
     Files.createDirectories(options.out);
@@ -118,14 +154,22 @@ public final class TrainDitRaw implements Callable<Integer> {
       Random rng = new Random(seed);
       int valFrom = Math.max(run.trainClips, data.latents.size() - VAL_CLIPS);
       List<DatasetBatch> val = data.batches(valFrom, data.latents.size(), batch);
-      List<double[]> log = DitTrainer.fit(model, cfg, data.endless(run.trainClips, batch, rng), val, rng);
+      Iterator<DatasetBatch> fromFile = data.endless(run.trainClips, batch, rng);
+      Iterator<DatasetBatch> batches = rendered == null ? fromFile : rendered.mixedWith(fromFile, fileShare, rng);
+      List<double[]> log = DitTrainer.fit(model, cfg, batches, val, rng);
       Path out = options.out;
       model.save(out);
       Publishing.writeLossLog(out, log, "v loss");
       ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainDitRaw.class,
           spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
-      facts.put("vae", vae);
+      facts.put("vae", latentVae);
+      render.record(facts);
+      if (rendered != null) {
+        facts.put("file_share", fileShare);
+        facts.put("rendered_batches", rendered.rendered());
+        facts.put("file_batches", rendered.fromFile());
+      }
       if (init != null) {
         facts.put("init", init.toString());
         facts.put("init_ref", RawRun.checkpointRef(manifest));
@@ -147,14 +191,52 @@ public final class TrainDitRaw implements Callable<Integer> {
     return init != null ? DitModel.load(init, config, tokenizer) : DitModel.create(config, tokenizer, seed);
   }
 
-  /** Times steps of a throwaway copy of the network on this device for --seconds. */
-  private int probe(RawRun run, DitConfig config, Tokenizer tokenizer, RawLatents data) throws java.io.IOException {
+  /**
+   * The rendered batches of --render-seed, encoded by --vae, or null without it. The VAE must be the
+   * one the file names, and must turn the file's clip shape into the file's latent shape.
+   */
+  private RenderedLatents rendered(RawRun run, RawLatents data) throws java.io.IOException {
+    if (render.renderSeed == null) {
+      if (vae != null) {
+        throw new IllegalArgumentException("--vae encodes rendered clips: give --render-seed too");
+      }
+      return null;
+    }
+    if (vae == null) {
+      throw new IllegalArgumentException("--render-seed needs --vae, the VAE the file's latents came from");
+    }
+    JsonNode manifest = RawRun.JSON.readTree(vae.resolve("manifest.json").toFile());
+    String ref = RawRun.checkpointRef(manifest);
+    String fileVae = run.provenance.path("latents").asText("");
+    if (!ref.equals(fileVae)) {
+      throw new IllegalArgumentException(latents + " holds latents of " + (fileVae.isEmpty() ? "an unnamed VAE" : fileVae)
+          + " but --vae is " + ref + ": one DiT would learn two latent spaces");
+    }
+    VaeConfig c = VaeConfig.fromJson(manifest.get("config"));
+    int[] expected = {c.latentChannels(), 1 + (data.frames - 1) / c.temporalFactor(),
+        RenderedClips.HEIGHT / c.spatialFactor(), RenderedClips.WIDTH / c.spatialFactor()};
+    if (data.height != RenderedClips.HEIGHT || data.width != RenderedClips.WIDTH
+        || (data.frames - 1) % c.temporalFactor() != 0 || !java.util.Arrays.equals(expected, data.shape)) {
+      throw new IllegalArgumentException(latents + " holds latents " + java.util.Arrays.toString(data.shape) + " of "
+          + data.frames + "x" + data.height + "x" + data.width + " clips; " + ref + " makes "
+          + java.util.Arrays.toString(expected) + " of the " + data.frames + "x" + RenderedClips.HEIGHT + "x"
+          + RenderedClips.WIDTH + " clips rendering gives");
+    }
+    RenderedClips clips = new RenderedClips(render.renderSeed, data.frames, batch, render.renderThreads, null, 0, 0, false,
+        render.chroma420);
+    return new RenderedLatents(clips, VaeModel.load(vae, c));
+  }
+
+  /** Times steps of a throwaway copy of the network on this device for --seconds (on rendered batches, if any: the slower kind). */
+  private int probe(RawRun run, DitConfig config, Tokenizer tokenizer, RawLatents data, RenderedLatents rendered)
+      throws java.io.IOException {
     Random rng = new Random(seed);
-    Iterator<DatasetBatch> batches = data.endless(run.trainClips, batch, rng);
+    double supply = rendered == null ? 0 : rendered.clips().secondsPerBatch();
+    Iterator<DatasetBatch> batches = rendered == null ? data.endless(run.trainClips, batch, rng) : rendered.alone();
     NoiseSchedule schedule = NoiseSchedule.defaults();
     try (DitModel copy = startingModel(config, tokenizer);
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
-      return run.plannedSteps(options.seconds, options.probeSteps, 0, () -> {
+      return run.plannedSteps(options.seconds, options.probeSteps, supply, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
           DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, scope);
           trainer.step();

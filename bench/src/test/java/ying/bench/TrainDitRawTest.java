@@ -19,6 +19,8 @@ import picocli.CommandLine;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
 import ying.trainer.Publishing;
 
 /** The DiT's raw-latent path: the file round trip, and a fine-tune that learns and writes a loadable model. */
@@ -64,6 +66,72 @@ class TrainDitRawTest {
     assertThrows(IOException.class, () -> RawLatents.read(cut));
     Files.writeString(cut, "YINGCLIPS2 is another format");
     assertThrows(IOException.class, () -> RawLatents.read(cut));
+  }
+
+  /** A narrow VAE of the release's factors (4x in time, 8x in space, 16 channels) saved as checkpoint vae@VERSION. */
+  private Path vaeFolder(String version) throws IOException {
+    VaeConfig config = new VaeConfig(3, 16, 4, List.of(8, 8, 16), List.of(true, true, false), 1, 3, 4, 1e-6f, -30f, 20f);
+    Path folder = dir.resolve("vae-" + version);
+    Files.createDirectories(folder);
+    try (VaeModel vae = VaeModel.create(config, 3)) {
+      vae.save(folder);
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode manifest = json.createObjectNode().put("name", "vae").put("version", version);
+    manifest.set("config", config.toJson(json));
+    Files.writeString(folder.resolve("manifest.json"), manifest.toString());
+    return folder;
+  }
+
+  @Test
+  void trainsOnClipsRenderedAndEncodedAsItGoes() throws Exception {
+    int[] shape = {16, 2, 8, 12}; // 5 frames of 96x64 through the VAE
+    List<byte[]> z = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      byte[] clip = new byte[2 * 16 * 2 * 8 * 12];
+      for (int v = 1; v < clip.length; v += 2) {
+        clip[v] = (byte) (i % 2 == 0 ? 0x38 : 0xB8); // +-0.5 in float16, little-endian
+      }
+      z.add(clip);
+      captions.add(CAPTIONS.get(i % 2));
+    }
+    Path file = dir.resolve("z96.raw");
+    new RawLatents(5, 64, 96, shape, z, captions).write(file);
+    Files.writeString(Path.of(file + ".json"), "{\"val_clips\": 4, \"latents\": \"vae@4\"}");
+    Path vae = vaeFolder("4");
+    Path out = dir.resolve("rendered");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", out.toString(),
+        "--width", "64", "--blocks", "1", "--steps", "20", "--batch", "2", "--lr", "0.003", "--warmup", "2",
+        "--val-every", "10", "--render-seed", "5", "--vae", vae.toString(), "--file-share", "0.5",
+        "--render-threads", "2"));
+    JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+    assertEquals(5, run.path("rendered_world_seed").asInt());
+    long rendered = run.path("rendered_batches").asLong();
+    long fromFile = run.path("file_batches").asLong();
+    assertEquals(20, rendered + fromFile, run.toString());
+    assertTrue(rendered > 0 && fromFile > 0, "a half share mixes both kinds: " + run);
+    Tokenizer tokenizer = Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE));
+    assertTrue(tokenizer.size() > Tokenizer.build(CAPTIONS).size() + 10, "a new DiT learns the rendered world's words");
+    assertTrue(tokenizer.encode("the camera pans left", 8)[2] != Tokenizer.UNK);
+
+    // A rendered batch: world captions, latents of the file's shape.
+    try (RenderedLatents latents = new RenderedLatents(new RenderedClips(5, 5, 2, 1, null, 0, 0), VaeModel.load(vae,
+        VaeConfig.fromJson(new ObjectMapper().readTree(vae.resolve("manifest.json").toFile()).get("config"))))) {
+      var batch = latents.alone().next();
+      assertArrayEquals(shape, batch.latentShape());
+      assertEquals(2 * 2 * 16 * 2 * 8 * 12, batch.latents().length);
+      assertTrue(batch.captions().get(0).startsWith("The camera "), batch.captions().get(0));
+    }
+
+    // Refused: a VAE other than the file's, --vae alone, a file of another clip size.
+    Path other = vaeFolder("5");
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("r1").toString(), "--steps", "1", "--render-seed", "5", "--vae", other.toString()));
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("r2").toString(), "--steps", "1", "--vae", vae.toString()));
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", latents(6, 2).toString(), "--out",
+        dir.resolve("r3").toString(), "--steps", "1", "--render-seed", "5", "--vae", vae.toString()));
   }
 
   @Test

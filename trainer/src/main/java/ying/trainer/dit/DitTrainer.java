@@ -149,7 +149,7 @@ public final class DitTrainer {
    * {@code pixels} with its clips' latents as a {@code build-dataset --vae} shard holds them (the
    * posterior means, float16), encoded by {@code vae}.
    */
-  static DatasetBatch encoded(DatasetBatch pixels, VaeModel vae) {
+  public static DatasetBatch encoded(DatasetBatch pixels, VaeModel vae) {
     int tf = vae.config().temporalFactor();
     int sf = vae.config().spatialFactor();
     if ((pixels.frames() - 1) % tf != 0 || pixels.height() % sf != 0 || pixels.width() % sf != 0) {
