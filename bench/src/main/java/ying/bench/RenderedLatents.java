@@ -2,6 +2,7 @@ package ying.bench;
 
 import java.util.Iterator;
 import java.util.Random;
+import java.util.function.Supplier;
 import ying.core.dataset.DatasetBatch;
 import ying.inference.vae.VaeModel;
 import ying.trainer.dit.DitTrainer;
@@ -63,7 +64,7 @@ final class RenderedLatents implements AutoCloseable {
         z.latentShape());
   }
 
-  private static Iterator<DatasetBatch> endless(java.util.function.Supplier<DatasetBatch> next) {
+  private static Iterator<DatasetBatch> endless(Supplier<DatasetBatch> next) {
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

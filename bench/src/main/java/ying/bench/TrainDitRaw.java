@@ -21,12 +21,12 @@ import ying.core.text.Tokenizer;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
 import ying.inference.dit.NoiseSchedule;
+import ying.inference.vae.VaeConfig;
+import ying.inference.vae.VaeModel;
 import ying.trainer.Publishing;
 import ying.trainer.dit.DitTrainer;
 import ying.trainer.dit.TrainDitCommand;
 import ying.trainer.dit.DitTrainingConfig;
-import ying.inference.vae.VaeConfig;
-import ying.inference.vae.VaeModel;
 
 /**
  * train-dit's own loop ({@link DitTrainer#fit}) on a {@link RawLatents} file, for a GPU machine
@@ -90,7 +90,6 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--file-share", defaultValue = "0.25", description = {"With --render-seed, the share of training batches",
       "taken from the file (default: ${DEFAULT-VALUE})."})
   double fileShare;
-
 
   @CommandLine.Mixin RawStepOptions options;
 
