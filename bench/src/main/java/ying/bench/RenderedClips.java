@@ -82,7 +82,7 @@ final class RenderedClips implements Iterator<DatasetBatch>, AutoCloseable {
     boolean halved = height == HEIGHT && width == WIDTH;
     if (raw != null && (raw.frames != frames || !(halved || (height == 128 && width == 192)))) {
       throw new IllegalArgumentException("raw clips of " + raw.frames + "x" + raw.height + "x" + raw.width
-          + " do not match rendered clips of " + frames + "x64x96 or " + frames + "x128x192");
+          + " do not match rendered clips of " + frames + "x" + HEIGHT + "x" + WIDTH + " or " + frames + "x128x192");
     }
     this.world = new SyntheticWorld(seed, o);
     this.frames = frames;

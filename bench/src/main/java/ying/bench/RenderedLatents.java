@@ -3,6 +3,7 @@ package ying.bench;
 import java.util.Iterator;
 import java.util.Random;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import ying.core.dataset.DatasetBatch;
 import ying.inference.vae.VaeModel;
 import ying.trainer.dit.DitTrainer;
@@ -65,17 +66,7 @@ final class RenderedLatents implements AutoCloseable {
   }
 
   private static Iterator<DatasetBatch> endless(Supplier<DatasetBatch> next) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-
-      @Override
-      public DatasetBatch next() {
-        return next.get();
-      }
-    };
+    return Stream.generate(next).iterator();
   }
 
   /** Rendered batches that {@link #mixedWith} has given so far. */
