@@ -62,6 +62,10 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--patch", paramLabel = "N", description = "Latent cells per token side of a new DiT. Default: 2.")
   Integer patch;
 
+  @Option(names = "--i2v", description = {"A new DiT for image-to-video: the clip's first latent frame goes in beside",
+      "the noisy latents. An --init model keeps its own mode."})
+  boolean i2v;
+
   @Option(names = "--batch", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
@@ -111,6 +115,9 @@ public final class TrainDitRaw implements Callable<Integer> {
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
     TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
+    if (init != null && i2v) {
+      throw new IllegalArgumentException("--i2v makes a new DiT; " + init + " keeps its own mode");
+    }
     try (RenderedLatents rendered = rendered(run, data)) {
       return train(run, data, rendered);
     }
@@ -136,8 +143,8 @@ public final class TrainDitRaw implements Callable<Integer> {
         throw new IllegalArgumentException(latents + ": the training clips' latents do not vary (spread " + latentStd
             + "), so they set no latent scale");
       }
-      config = DitTrainer.newConfig(TrainDitCommand.architecture(width, blocks, patch, false), tokenizer, latentStd,
-          false);
+      config = DitTrainer.newConfig(TrainDitCommand.architecture(width, blocks, patch, i2v), tokenizer, latentStd,
+          i2v);
     }
     if (data.shape[0] != config.latentChannels()) {
       throw new IllegalArgumentException(latents + " holds latents of " + data.shape[0] + " channels; the DiT takes "

@@ -1,0 +1,93 @@
+package ying.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import ying.core.text.Tokenizer;
+import ying.inference.dit.DitConfig;
+import ying.inference.dit.DitModel;
+
+class DirectionProbeTest {
+  private static final String CAPTION = "The camera pans left. On a blue grid background, a small red heart moves right, "
+      + "a large cyan star moves up and a small white circle moves down. Flat style.";
+  private static final int[] SHAPE = {16, 2, 4, 4};
+
+  @TempDir Path dir;
+
+  @Test
+  void turnsTheCameraAloneRound() {
+    assertEquals(CAPTION.replace("pans left", "pans right"), DirectionProbe.turnCamera(CAPTION));
+    assertEquals("The camera pans left.", DirectionProbe.turnCamera("The camera pans right."));
+    String still = "The camera zooms in. On a starry night background, a large purple heart moves left. Flat style.";
+    assertEquals(still, DirectionProbe.turnCamera(still));
+  }
+
+  @Test
+  void turnsEveryObjectRoundAndLeavesTheCamera() {
+    assertEquals("The camera pans left. On a blue grid background, a small red heart moves left, "
+        + "a large cyan star moves down and a small white circle moves up. Flat style.",
+        DirectionProbe.turnObjects(CAPTION));
+    String noTravel = "The camera pans right. On a starry night background, a small white heart shrinks. Flat style.";
+    assertEquals(noTravel, DirectionProbe.turnObjects(noTravel));
+  }
+
+  /** Clips whose latents are all +0.5 when the camera pans left and all -0.5 when it pans right. */
+  private Path panFile(int count, int valClips) throws Exception {
+    int values = SHAPE[0] * SHAPE[1] * SHAPE[2] * SHAPE[3];
+    List<byte[]> z = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      byte[] clip = new byte[2 * values];
+      for (int v = 0; v < values; v++) {
+        clip[2 * v + 1] = (byte) (i % 2 == 0 ? 0x38 : 0xB8); // +-0.5 in float16, little-endian
+      }
+      z.add(clip);
+      captions.add(i % 2 == 0 ? "The camera pans left." : "The camera pans right.");
+    }
+    Path file = dir.resolve("pans.raw");
+    new RawLatents(5, 32, 32, SHAPE, z, captions).write(file);
+    Files.writeString(Path.of(file + ".json"), "{\"val_clips\": " + valClips + ", \"latents\": \"vae@4\"}");
+    return file;
+  }
+
+  @Test
+  void findsTheWordADitReadsAndNoneWhereTheCaptionsHaveNone() throws Exception {
+    Path file = panFile(24, 8);
+    Path out = dir.resolve("t2v");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", out.toString(),
+        "--width", "64", "--blocks", "1", "--steps", "60", "--batch", "4", "--lr", "0.003", "--warmup", "2",
+        "--val-every", "30", "--caption-dropout", "0"));
+    RawLatents data = RawLatents.read(file);
+    List<Integer> val = IntStream.range(16, 24).boxed().toList();
+    DitConfig config = DirectionProbe.config(out);
+    try (DitModel model = DitModel.load(out, config, Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE)))) {
+      DirectionProbe.Row row = DirectionProbe.row(model, data, val, 900, 0, 3);
+      // Only the direction tells the two kinds of clip apart, so the lie must cost in every clip.
+      assertEquals(8, row.camera().of());
+      assertEquals(8, row.camera().worse(), row.toString());
+      assertTrue(row.camera().mean() > 0.01, row.toString());
+      assertEquals(0, row.objects().of(), "no caption names an object's travel");
+      assertTrue(row.noCaption() > 0.01, row.toString());
+    }
+
+    Path i2v = dir.resolve("i2v");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", i2v.toString(),
+        "--i2v", "--width", "64", "--blocks", "1", "--steps", "10", "--batch", "4", "--val-every", "10"));
+    DitConfig i2vConfig = DirectionProbe.config(i2v);
+    assertTrue(i2vConfig.imageToVideo());
+    try (DitModel model = DitModel.load(i2v, i2vConfig, Tokenizer.load(i2v.resolve(DitModel.TOKENIZER_FILE)))) {
+      assertTrue(Double.isFinite(DirectionProbe.row(model, data, val, 500, 0, 8).truth()), "probes with the first frame");
+    }
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("refused").toString(), "--init", out.toString(), "--i2v", "--steps", "1"),
+        "an --init model keeps its own mode");
+  }
+}
