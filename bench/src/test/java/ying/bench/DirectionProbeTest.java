@@ -3,9 +3,7 @@ package ying.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -18,7 +16,6 @@ import ying.inference.dit.DitModel;
 class DirectionProbeTest {
   private static final String CAPTION = "The camera pans left. On a blue grid background, a small red heart moves right, "
       + "a large cyan star moves up and a small white circle moves down. Flat style.";
-  private static final int[] SHAPE = {16, 2, 4, 4};
 
   @TempDir Path dir;
 
@@ -39,28 +36,11 @@ class DirectionProbeTest {
     assertEquals(noTravel, DirectionProbe.turnObjects(noTravel));
   }
 
-  /** Clips whose latents are all +0.5 when the camera pans left and all -0.5 when it pans right. */
-  private Path panFile(int count, int valClips) throws Exception {
-    int values = SHAPE[0] * SHAPE[1] * SHAPE[2] * SHAPE[3];
-    List<byte[]> z = new ArrayList<>();
-    List<String> captions = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      byte[] clip = new byte[2 * values];
-      for (int v = 0; v < values; v++) {
-        clip[2 * v + 1] = (byte) (i % 2 == 0 ? 0x38 : 0xB8); // +-0.5 in float16, little-endian
-      }
-      z.add(clip);
-      captions.add(i % 2 == 0 ? "The camera pans left." : "The camera pans right.");
-    }
-    Path file = dir.resolve("pans.raw");
-    new RawLatents(5, 32, 32, SHAPE, z, captions).write(file);
-    Files.writeString(Path.of(file + ".json"), "{\"val_clips\": " + valClips + ", \"latents\": \"vae@4\"}");
-    return file;
-  }
-
   @Test
   void findsTheWordADitReadsAndNoneWhereTheCaptionsHaveNone() throws Exception {
-    Path file = panFile(24, 8);
+    // Latents all +0.5 when the camera pans left and all -0.5 when it pans right.
+    Path file = TrainDitRawTest.alternatingLatents(dir.resolve("pans.raw"),
+        List.of("The camera pans left.", "The camera pans right."), 24, 8);
     Path out = dir.resolve("t2v");
     assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", out.toString(),
         "--width", "64", "--blocks", "1", "--steps", "60", "--batch", "4", "--lr", "0.003", "--warmup", "2",

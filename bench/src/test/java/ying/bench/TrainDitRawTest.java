@@ -31,6 +31,14 @@ class TrainDitRawTest {
 
   /** {@code count} clips alternating the two captions, latents all +0.5 or all -0.5 (float16) by caption. */
   private Path latents(int count, int valClips) throws IOException {
+    return alternatingLatents(dir.resolve("z.raw"), CAPTIONS, count, valClips);
+  }
+
+  /**
+   * A raw latent file of {@code count} clips of shape {@link #SHAPE} alternating two captions, the
+   * first caption's latents all +0.5, the second's all -0.5 (float16), the last {@code valClips} for val.
+   */
+  static Path alternatingLatents(Path file, List<String> twoCaptions, int count, int valClips) throws IOException {
     int values = SHAPE[0] * SHAPE[1] * SHAPE[2] * SHAPE[3];
     List<byte[]> z = new ArrayList<>();
     List<String> captions = new ArrayList<>();
@@ -40,9 +48,8 @@ class TrainDitRawTest {
         clip[2 * v + 1] = (byte) (i % 2 == 0 ? 0x38 : 0xB8); // 0x3800 = 0.5, 0xB800 = -0.5, little-endian
       }
       z.add(clip);
-      captions.add(CAPTIONS.get(i % 2));
+      captions.add(twoCaptions.get(i % 2));
     }
-    Path file = dir.resolve("z.raw");
     new RawLatents(5, 32, 32, SHAPE, z, captions).write(file);
     Files.writeString(Path.of(file + ".json"), "{\"dataset\": \"file:/somewhere/ds\", \"val_clips\": " + valClips
         + ", \"latents\": \"vae@4\"}");
