@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import ying.core.dataset.DatasetBatch;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitConfig;
@@ -105,21 +105,18 @@ public final class DirectionProbe implements Callable<Integer> {
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
     DitConfig config = config(dit);
-    List<Integer> val = new ArrayList<>();
-    for (int i = run.trainClips; i < data.latents.size(); i++) {
-      val.add(i);
-    }
+    List<DatasetBatch> val = data.batches(run.trainClips, data.latents.size(), batch);
     if (val.isEmpty()) {
       throw new IllegalArgumentException(latents + " holds no val clips");
     }
     try (DitModel model = DitModel.load(dit, config, Tokenizer.load(dit.resolve(DitModel.TOKENIZER_FILE)))) {
       System.out.printf(Locale.ROOT, "%s on %d val clips of %s (%d name a camera pan, %d an object's travel)%n",
-          dit, val.size(), latents, count(changed(data, val, DirectionProbe::turnCamera)),
-          count(changed(data, val, DirectionProbe::turnObjects)));
+          dit, data.latents.size() - run.trainClips, latents, count(changed(val, DirectionProbe::turnCamera)),
+          count(changed(val, DirectionProbe::turnObjects)));
       System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) | no caption (gap) |");
       System.out.println("| ---: | ---: | ---: | ---: | ---: |");
       for (int t : steps) {
-        Row r = row(model, data, val, t, seed, batch);
+        Row r = row(model, val, t, seed);
         System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %s | %+.4f |%n", t, r.truth(), r.camera(), r.objects(),
             r.noCaption());
       }
@@ -127,19 +124,19 @@ public final class DirectionProbe implements Callable<Integer> {
     return 0;
   }
 
-  /** The probe of {@code clips} at noise step t, with noise drawn from {@code seed}. */
-  static Row row(DitModel model, RawLatents data, List<Integer> clips, int t, long seed, int batch) {
+  /** The probe of the clips in {@code batches} at noise step t, with noise drawn from {@code seed}. */
+  static Row row(DitModel model, List<DatasetBatch> batches, int t, long seed) {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     if (t < 0 || t >= schedule.steps()) {
       throw new IllegalArgumentException("noise steps lie in 0.." + (schedule.steps() - 1) + ", got " + t);
     }
-    double[] truth = losses(model, data, clips, t, schedule, seed, batch, c -> c);
-    double[] camera = losses(model, data, clips, t, schedule, seed, batch, DirectionProbe::turnCamera);
-    double[] objects = losses(model, data, clips, t, schedule, seed, batch, DirectionProbe::turnObjects);
-    double[] none = losses(model, data, clips, t, schedule, seed, batch, c -> null);
+    double[] truth = losses(model, batches, t, schedule, seed, c -> c);
+    double[] camera = losses(model, batches, t, schedule, seed, DirectionProbe::turnCamera);
+    double[] objects = losses(model, batches, t, schedule, seed, DirectionProbe::turnObjects);
+    double[] none = losses(model, batches, t, schedule, seed, c -> null);
     double base = Arrays.stream(truth).average().orElse(Double.NaN);
-    return new Row(t, base, gap(truth, camera, changed(data, clips, DirectionProbe::turnCamera)),
-        gap(truth, objects, changed(data, clips, DirectionProbe::turnObjects)),
+    return new Row(t, base, gap(truth, camera, changed(batches, DirectionProbe::turnCamera)),
+        gap(truth, objects, changed(batches, DirectionProbe::turnObjects)),
         Arrays.stream(none).average().orElse(Double.NaN) - base);
   }
 
@@ -150,11 +147,11 @@ public final class DirectionProbe implements Callable<Integer> {
         : DitConfig.fromJson(RawRun.JSON.readTree(dir.resolve("config.json").toFile()));
   }
 
-  private static boolean[] changed(RawLatents data, List<Integer> clips, UnaryOperator<String> turn) {
-    boolean[] out = new boolean[clips.size()];
+  private static boolean[] changed(List<DatasetBatch> batches, UnaryOperator<String> turn) {
+    List<String> captions = batches.stream().flatMap(b -> b.captions().stream()).toList();
+    boolean[] out = new boolean[captions.size()];
     for (int i = 0; i < out.length; i++) {
-      String caption = data.captions.get(clips.get(i));
-      out[i] = !turn.apply(caption).equals(caption);
+      out[i] = !turn.apply(captions.get(i)).equals(captions.get(i));
     }
     return out;
   }
@@ -180,26 +177,24 @@ public final class DirectionProbe implements Callable<Integer> {
     return new Gap(n == 0 ? Double.NaN : sum / n, worse, n);
   }
 
-  /** Each clip's v-loss at step t with its caption as {@code caption} rewrites it; the noise depends on seed, t and clip only. */
-  private static double[] losses(DitModel model, RawLatents data, List<Integer> clips, int t, NoiseSchedule schedule,
-      long seed, int batch, UnaryOperator<String> caption) {
-    double[] out = new double[clips.size()];
-    int[] z = data.shape;
+  /**
+   * Each clip's v-loss at step t with its caption as {@code caption} rewrites it; every rewrite sees
+   * the same noise (drawn from seed, t and the batch's place).
+   */
+  private static double[] losses(DitModel model, List<DatasetBatch> batches, int t, NoiseSchedule schedule, long seed,
+      UnaryOperator<String> caption) {
+    double[] out = new double[batches.stream().mapToInt(DatasetBatch::size).sum()];
     float a = (float) Math.sqrt(schedule.alphaBar(t));
     float s = (float) Math.sqrt(1 - schedule.alphaBar(t));
-    for (int from = 0; from < clips.size(); from += batch) {
-      int b = Math.min(batch, clips.size() - from);
+    int from = 0;
+    for (DatasetBatch batch : batches) {
+      int b = batch.size();
+      int[] z = batch.latentShape();
       try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
         Shape shape = new Shape(b, z[0], z[1], z[2], z[3]);
-        byte[] packed = new byte[b * data.clipBytes()];
-        List<String> captions = new ArrayList<>(b);
-        for (int k = 0; k < b; k++) {
-          int clip = clips.get(from + k);
-          System.arraycopy(data.latents.get(clip), 0, packed, k * data.clipBytes(), data.clipBytes());
-          captions.add(caption.apply(data.captions.get(clip)));
-        }
-        NDArray x0 = scope.create(ByteBuffer.wrap(packed).order(ByteOrder.LITTLE_ENDIAN), shape, DataType.FLOAT16)
-            .toType(DataType.FLOAT32, false).mul(scope.create(model.config().latentScale()));
+        List<String> captions = batch.captions().stream().map(caption).toList();
+        NDArray x0 = scope.create(ByteBuffer.wrap(batch.latents()).order(ByteOrder.LITTLE_ENDIAN), shape,
+            DataType.FLOAT16).toType(DataType.FLOAT32, false).mul(scope.create(model.config().latentScale()));
         NDArray eps = DdimSampler.noise(scope, shape, seed * 1_000_003L + t * 7919L + from);
         NDArray xt = x0.mul(scope.create(a)).add(eps.mul(scope.create(s)));
         NDArray target = eps.mul(scope.create(a)).sub(x0.mul(scope.create(s)));
@@ -214,6 +209,7 @@ public final class DirectionProbe implements Callable<Integer> {
           out[from + k] = perClip[k];
         }
       }
+      from += b;
     }
     return out;
   }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import ying.core.dataset.DatasetBatch;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
@@ -46,10 +46,10 @@ class DirectionProbeTest {
         "--width", "64", "--blocks", "1", "--steps", "60", "--batch", "4", "--lr", "0.003", "--warmup", "2",
         "--val-every", "30", "--caption-dropout", "0"));
     RawLatents data = RawLatents.read(file);
-    List<Integer> val = IntStream.range(16, 24).boxed().toList();
+    List<DatasetBatch> val = data.batches(16, 24, 3);
     DitConfig config = DirectionProbe.config(out);
     try (DitModel model = DitModel.load(out, config, Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE)))) {
-      DirectionProbe.Row row = DirectionProbe.row(model, data, val, 900, 0, 3);
+      DirectionProbe.Row row = DirectionProbe.row(model, val, 900, 0);
       // Only the direction tells the two kinds of clip apart, so the lie must cost in every clip.
       assertEquals(8, row.camera().of());
       assertEquals(8, row.camera().worse(), row.toString());
@@ -64,7 +64,7 @@ class DirectionProbeTest {
     DitConfig i2vConfig = DirectionProbe.config(i2v);
     assertTrue(i2vConfig.imageToVideo());
     try (DitModel model = DitModel.load(i2v, i2vConfig, Tokenizer.load(i2v.resolve(DitModel.TOKENIZER_FILE)))) {
-      assertTrue(Double.isFinite(DirectionProbe.row(model, data, val, 500, 0, 8).truth()), "probes with the first frame");
+      assertTrue(Double.isFinite(DirectionProbe.row(model, val, 500, 0).truth()), "probes with the first frame");
     }
     assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
         dir.resolve("refused").toString(), "--init", out.toString(), "--i2v", "--steps", "1"),
