@@ -8,7 +8,6 @@ import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -142,9 +141,7 @@ public final class DirectionProbe implements Callable<Integer> {
 
   /** A checkpoint's config (its manifest's) or a TrainDitRaw run folder's (config.json). */
   static DitConfig config(Path dir) throws IOException {
-    Path manifest = dir.resolve("manifest.json");
-    return Files.exists(manifest) ? DitConfig.fromJson(RawRun.JSON.readTree(manifest.toFile()).get("config"))
-        : DitConfig.fromJson(RawRun.JSON.readTree(dir.resolve("config.json").toFile()));
+    return DitConfig.fromJson(RawRun.networkConfig(dir));
   }
 
   private static boolean[] changed(List<DatasetBatch> batches, UnaryOperator<String> turn) {

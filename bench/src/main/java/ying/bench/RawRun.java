@@ -91,6 +91,16 @@ final class RawRun {
   }
 
   /**
+   * The network config of a folder of weights: a raw trainer's run folder ({@code config.json}) or a
+   * published checkpoint (its manifest's {@code config}).
+   */
+  static JsonNode networkConfig(Path folder) throws IOException {
+    Path run = folder.resolve("config.json");
+    return Files.exists(run) ? JSON.readTree(run.toFile())
+        : JSON.readTree(folder.resolve("manifest.json").toFile()).get("config");
+  }
+
+  /**
    * Writes the trained network's {@code config.json} into {@code out} and starts its run.json with what
    * every raw trainer records (the main, its arguments, the step count, the device, the clips, and the
    * batch, learning rate, warm-up and seed); the caller adds its own and calls {@link #writeRunJson}.

@@ -87,9 +87,7 @@ public final class TrainVaeRaw implements Callable<Integer> {
     int[] window = Arrays.stream(crop.split("x")).mapToInt(Integer::parseInt).toArray();
     VaeConfig config;
     if (init != null) {
-      Path c = Files.exists(init.resolve("config.json")) ? init.resolve("config.json") : init.resolve("manifest.json");
-      var node = RawRun.JSON.readTree(c.toFile());
-      config = VaeConfig.fromJson(node.has("config") ? node.get("config") : node);
+      config = VaeConfig.fromJson(RawRun.networkConfig(init));
     } else {
       VaeConfig d = VaeConfig.defaults();
       List<Integer> widths = levels == null ? List.of(2 * channels, 4 * channels, 8 * channels) : levels;
