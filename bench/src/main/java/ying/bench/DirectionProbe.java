@@ -14,12 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.dataset.DatasetBatch;
+import ying.core.synth.Directions;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitConfig;
@@ -34,14 +33,12 @@ import ying.inference.dit.NoiseSchedule;
  * objects' directions turned round (left for right, up for down), and with no caption at all, each
  * at fixed noise levels with the same noise. A model that reads a word fits its clips worse when
  * the word lies; one that ignores it scores both alike. An image-to-video DiT gets each clip's own
- * first latent frame beside the noisy latents, as in training.
+ * first latent frame beside the noisy latents, as in training, or with --no-frame a zeroed one, as
+ * an image-to-video DiT trained with image dropout sees a clip from text alone.
  */
 @Command(name = "direction-probe", mixinStandardHelpOptions = true,
     description = "Print a DiT's val v-loss with true captions against captions whose directions are turned round.")
 public final class DirectionProbe implements Callable<Integer> {
-  private static final Pattern CAMERA = Pattern.compile("\\bpans (left|right)\\b");
-  private static final Pattern OBJECT = Pattern.compile("\\bmoves (left|right|up|down)\\b");
-
   @Option(names = "--dit", required = true, description = "A DiT checkpoint folder (e.g. models/dit/4) or a TrainDitRaw --out folder.")
   Path dit;
 
@@ -58,34 +55,11 @@ public final class DirectionProbe implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "The noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--no-frame", description = "An image-to-video DiT gets a zeroed first frame: text alone.")
+  boolean noFrame;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new DirectionProbe()).execute(args));
-  }
-
-  /** The caption with "pans left" and "pans right" exchanged. */
-  static String turnCamera(String caption) {
-    return replace(CAMERA, caption, w -> w.equals("left") ? "right" : "left");
-  }
-
-  /** The caption with each object's "moves left/right/up/down" turned to the opposite direction. */
-  static String turnObjects(String caption) {
-    return replace(OBJECT, caption, w -> switch (w) {
-      case "left" -> "right";
-      case "right" -> "left";
-      case "up" -> "down";
-      default -> "up";
-    });
-  }
-
-  private static String replace(Pattern p, String caption, UnaryOperator<String> opposite) {
-    Matcher m = p.matcher(caption);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String verb = m.group().substring(0, m.start(1) - m.start());
-      m.appendReplacement(out, verb + opposite.apply(m.group(1)));
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 
   /** A turned caption's mean loss gap over the clips whose caption the turn changed, and how many of them it made worse. */
@@ -104,18 +78,23 @@ public final class DirectionProbe implements Callable<Integer> {
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
     DitConfig config = config(dit);
+    if (noFrame && !config.imageToVideo()) {
+      throw new IllegalArgumentException("--no-frame zeroes an image-to-video DiT's first frame; " + dit
+          + " is text-to-video");
+    }
     List<DatasetBatch> val = data.batches(run.trainClips, data.latents.size(), batch);
     if (val.isEmpty()) {
       throw new IllegalArgumentException(latents + " holds no val clips");
     }
     try (DitModel model = DitModel.load(dit, config, Tokenizer.load(dit.resolve(DitModel.TOKENIZER_FILE)))) {
-      System.out.printf(Locale.ROOT, "%s on %d val clips of %s (%d name a camera pan, %d an object's travel)%n",
-          dit, data.latents.size() - run.trainClips, latents, count(changed(val, DirectionProbe::turnCamera)),
-          count(changed(val, DirectionProbe::turnObjects)));
+      System.out.printf(Locale.ROOT, "%s%s on %d val clips of %s (%d name a camera pan, %d an object's travel)%n",
+          dit, noFrame ? " without first frames" : "", data.latents.size() - run.trainClips, latents,
+          count(changed(val, Directions::turnCamera)),
+          count(changed(val, Directions::turnObjects)));
       System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) | no caption (gap) |");
       System.out.println("| ---: | ---: | ---: | ---: | ---: |");
       for (int t : steps) {
-        Row r = row(model, val, t, seed);
+        Row r = row(model, val, t, seed, !noFrame);
         System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %s | %+.4f |%n", t, r.truth(), r.camera(), r.objects(),
             r.noCaption());
       }
@@ -123,19 +102,22 @@ public final class DirectionProbe implements Callable<Integer> {
     return 0;
   }
 
-  /** The probe of the clips in {@code batches} at noise step t, with noise drawn from {@code seed}. */
-  static Row row(DitModel model, List<DatasetBatch> batches, int t, long seed) {
+  /**
+   * The probe of the clips in {@code batches} at noise step t, with noise drawn from {@code seed};
+   * an image-to-video DiT gets each clip's first frame if {@code frame}, else zeros.
+   */
+  static Row row(DitModel model, List<DatasetBatch> batches, int t, long seed, boolean frame) {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     if (t < 0 || t >= schedule.steps()) {
       throw new IllegalArgumentException("noise steps lie in 0.." + (schedule.steps() - 1) + ", got " + t);
     }
-    double[] truth = losses(model, batches, t, schedule, seed, c -> c);
-    double[] camera = losses(model, batches, t, schedule, seed, DirectionProbe::turnCamera);
-    double[] objects = losses(model, batches, t, schedule, seed, DirectionProbe::turnObjects);
-    double[] none = losses(model, batches, t, schedule, seed, c -> null);
+    double[] truth = losses(model, batches, t, schedule, seed, frame, c -> c);
+    double[] camera = losses(model, batches, t, schedule, seed, frame, Directions::turnCamera);
+    double[] objects = losses(model, batches, t, schedule, seed, frame, Directions::turnObjects);
+    double[] none = losses(model, batches, t, schedule, seed, frame, c -> null);
     double base = Arrays.stream(truth).average().orElse(Double.NaN);
-    return new Row(t, base, gap(truth, camera, changed(batches, DirectionProbe::turnCamera)),
-        gap(truth, objects, changed(batches, DirectionProbe::turnObjects)),
+    return new Row(t, base, gap(truth, camera, changed(batches, Directions::turnCamera)),
+        gap(truth, objects, changed(batches, Directions::turnObjects)),
         Arrays.stream(none).average().orElse(Double.NaN) - base);
   }
 
@@ -179,7 +161,7 @@ public final class DirectionProbe implements Callable<Integer> {
    * the same noise (drawn from seed, t and the batch's place).
    */
   private static double[] losses(DitModel model, List<DatasetBatch> batches, int t, NoiseSchedule schedule, long seed,
-      UnaryOperator<String> caption) {
+      boolean frame, UnaryOperator<String> caption) {
     double[] out = new double[batches.stream().mapToInt(DatasetBatch::size).sum()];
     float a = (float) Math.sqrt(schedule.alphaBar(t));
     float s = (float) Math.sqrt(1 - schedule.alphaBar(t));
@@ -198,7 +180,8 @@ public final class DirectionProbe implements Callable<Integer> {
         float[] ts = new float[b];
         Arrays.fill(ts, t);
         // Image-to-video: the clip's own first latent frame beside the noisy latents, as in training.
-        NDArray input = model.config().imageToVideo() ? xt.concat(DitModel.firstFrameCondition(x0, z[1]), 1) : xt;
+        NDArray condition = model.config().imageToVideo() ? DitModel.firstFrameCondition(x0, z[1]) : null;
+        NDArray input = condition == null ? xt : xt.concat(frame ? condition : condition.zerosLike(), 1);
         NDArray v = model.velocity(new ParameterStore(scope, false), input, scope.create(ts),
             model.captions(scope, captions), false);
         float[] perClip = v.sub(target).square().reshape(b, -1).mean(new int[] {1}).toFloatArray();

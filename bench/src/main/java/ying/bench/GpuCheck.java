@@ -200,7 +200,7 @@ public final class GpuCheck implements Callable<Integer> {
       return timeSteps("train-dit " + dit.config().dim() + "x" + dit.config().layers(), warm, timed, losses, device,
           () -> {
             try (NDManager scope = dit.djlModel().getNDManager().newSubManager()) {
-              float loss = DitTrainer.backward(trainer, dit, b, schedule, rng, 0.1f, scope);
+              float loss = DitTrainer.backward(trainer, dit, b, schedule, rng, 0.1f, 0f, 0f, scope);
               requireOn(device, "DiT gradients", dit.djlModel().getBlock().getParameters());
               trainer.step();
               return loss;

@@ -59,7 +59,9 @@ public final class PublishDit implements Callable<Integer> {
     DitTrainingConfig cfg = new DitTrainingConfig(dataset, registry == null ? Registry.defaultRoot() : registry, vae,
         run.path("init").asText(null), null, name, config.imageToVideo(), run.path("steps").asInt(),
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
-        (float) run.path("caption_dropout").asDouble(), run.path("seed").asLong(), 10, 250, samples,
+        (float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
+        (float) run.path("direction_contrast").asDouble(0),
+        run.path("seed").asLong(), 10, 250, samples,
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,
         spec.commandLine().getParseResult().originalArgs());

@@ -79,6 +79,14 @@ public final class TrainDitRaw implements Callable<Integer> {
       description = "Share of captions dropped, for classifier-free guidance (default: ${DEFAULT-VALUE}).")
   float captionDropout;
 
+  @Option(names = "--image-dropout", defaultValue = "0", description = {"With --i2v, the share of clips trained without",
+      "their first frame (the condition zeroed), so the DiT also goes from text alone (default: ${DEFAULT-VALUE})."})
+  float imageDropout;
+
+  @Option(names = "--direction-contrast", defaultValue = "0", description = {"Weight of a hinge asking each clip's loss",
+      "to be lower under its caption than under the caption with its directions turned round (default: ${DEFAULT-VALUE})."})
+  float directionContrast;
+
   @Option(names = "--seed", defaultValue = "0", description = "Order and noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -154,7 +162,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     String latentVae = run.provenance.path("latents").asText(null);
     DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), latentVae,
         init == null ? null : init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
-        seed, 10, valEvery, 0, null);
+        imageDropout, directionContrast, seed, 10, valEvery, 0, null);
     Files.createDirectories(options.out);
     try (DitModel model = startingModel(config, tokenizer)) {
       Random rng = new Random(seed);
@@ -169,6 +177,12 @@ public final class TrainDitRaw implements Callable<Integer> {
       ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainDitRaw.class,
           spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
+      if (imageDropout > 0) {
+        facts.put("image_dropout", imageDropout);
+      }
+      if (directionContrast > 0) {
+        facts.put("direction_contrast", directionContrast);
+      }
       facts.put("vae", latentVae);
       render.record(facts);
       if (rendered != null) {
@@ -244,7 +258,7 @@ public final class TrainDitRaw implements Callable<Integer> {
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
       return run.plannedSteps(options.seconds, options.probeSteps, supply, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
-          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, scope);
+          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, imageDropout, directionContrast, scope);
           trainer.step();
         }
       });

@@ -14,27 +14,7 @@ import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
 
 class DirectionProbeTest {
-  private static final String CAPTION = "The camera pans left. On a blue grid background, a small red heart moves right, "
-      + "a large cyan star moves up and a small white circle moves down. Flat style.";
-
   @TempDir Path dir;
-
-  @Test
-  void turnsTheCameraAloneRound() {
-    assertEquals(CAPTION.replace("pans left", "pans right"), DirectionProbe.turnCamera(CAPTION));
-    assertEquals("The camera pans left.", DirectionProbe.turnCamera("The camera pans right."));
-    String still = "The camera zooms in. On a starry night background, a large purple heart moves left. Flat style.";
-    assertEquals(still, DirectionProbe.turnCamera(still));
-  }
-
-  @Test
-  void turnsEveryObjectRoundAndLeavesTheCamera() {
-    assertEquals("The camera pans left. On a blue grid background, a small red heart moves left, "
-        + "a large cyan star moves down and a small white circle moves up. Flat style.",
-        DirectionProbe.turnObjects(CAPTION));
-    String noTravel = "The camera pans right. On a starry night background, a small white heart shrinks. Flat style.";
-    assertEquals(noTravel, DirectionProbe.turnObjects(noTravel));
-  }
 
   @Test
   void findsTheWordADitReadsAndNoneWhereTheCaptionsHaveNone() throws Exception {
@@ -49,7 +29,7 @@ class DirectionProbeTest {
     List<DatasetBatch> val = data.batches(16, 24, 3);
     DitConfig config = DirectionProbe.config(out);
     try (DitModel model = DitModel.load(out, config, Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE)))) {
-      DirectionProbe.Row row = DirectionProbe.row(model, val, 900, 0);
+      DirectionProbe.Row row = DirectionProbe.row(model, val, 900, 0, true);
       // Only the direction tells the two kinds of clip apart, so the lie must cost in every clip.
       assertEquals(8, row.camera().of());
       assertEquals(8, row.camera().worse(), row.toString());
@@ -58,14 +38,25 @@ class DirectionProbeTest {
       assertTrue(row.noCaption() > 0.01, row.toString());
     }
 
+    // Image-to-video with half the first frames zeroed: from text alone it must read the word too.
     Path i2v = dir.resolve("i2v");
     assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", i2v.toString(),
-        "--i2v", "--width", "64", "--blocks", "1", "--steps", "10", "--batch", "4", "--val-every", "10"));
+        "--i2v", "--image-dropout", "0.5", "--width", "64", "--blocks", "1", "--steps", "60", "--batch", "4", "--lr",
+        "0.003", "--warmup", "2", "--val-every", "30", "--caption-dropout", "0"));
     DitConfig i2vConfig = DirectionProbe.config(i2v);
     assertTrue(i2vConfig.imageToVideo());
+    assertEquals(0.5, RawRun.JSON.readTree(i2v.resolve("run.json").toFile()).get("image_dropout").asDouble(), 1e-6);
     try (DitModel model = DitModel.load(i2v, i2vConfig, Tokenizer.load(i2v.resolve(DitModel.TOKENIZER_FILE)))) {
-      assertTrue(Double.isFinite(DirectionProbe.row(model, val, 500, 0).truth()), "probes with the first frame");
+      assertTrue(Double.isFinite(DirectionProbe.row(model, val, 500, 0, true).truth()), "probes with the first frame");
+      DirectionProbe.Row textAlone = DirectionProbe.row(model, val, 900, 0, false);
+      assertEquals(8, textAlone.camera().worse(), textAlone.toString());
+      assertTrue(textAlone.camera().mean() > 0.01, textAlone.toString());
     }
+    assertEquals(1, new CommandLine(new DirectionProbe()).execute("--dit", out.toString(), "--latents", file.toString(),
+        "--no-frame"), "a text-to-video DiT has no frame to zero");
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("t2v-dropout").toString(), "--image-dropout", "0.5", "--steps", "1"),
+        "image dropout needs --i2v");
     assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
         dir.resolve("refused").toString(), "--init", out.toString(), "--i2v", "--steps", "1"),
         "an --init model keeps its own mode");

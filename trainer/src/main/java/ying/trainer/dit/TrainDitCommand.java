@@ -133,7 +133,7 @@ public final class TrainDitCommand implements YingCommand {
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, patch, i2v), name, i2v, steps, batch,
         learningRate,
-        warmup, captionDropout, seed, 10, valEvery, samples,
+        warmup, captionDropout, 0f, 0f, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {

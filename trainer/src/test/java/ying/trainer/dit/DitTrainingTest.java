@@ -67,7 +67,7 @@ class DitTrainingTest {
   }
 
   private static DitTrainingConfig config(String data, String init, boolean i2v, int steps, int samples) {
-    return new DitTrainingConfig(data, registry, "vae", init, TINY, "dit", i2v, steps, 2, 2e-3f, 5, 0.1f, 1, 2, 20,
+    return new DitTrainingConfig(data, registry, "vae", init, TINY, "dit", i2v, steps, 2, 2e-3f, 5, 0.1f, 0f, 0f, 1, 2, 20,
         samples, "test");
   }
 
@@ -203,6 +203,80 @@ class DitTrainingTest {
         DitModel model = DitModel.load(ckpt)) {
       assertTrue(model.config().imageToVideo());
       assertEquals(32, model.config().inputChannels());
+    }
+  }
+
+  @Test
+  void imageDropoutHidesTheFirstFrameFromTheNetwork() throws Exception {
+    ying.core.text.Tokenizer tokenizer = ying.core.text.Tokenizer.build(captions);
+    DatasetBatch batch = new ShardReader(Storage.local(), latents, DatasetLayout.TRAIN, null, 2, -1, 1).iterator().next();
+    try (DitModel model = DitModel.create(TINY.forData(tokenizer.size(), 2f, true), tokenizer, 1)) {
+      int in = model.config().inputChannels();
+      int latent = model.config().latentChannels();
+      for (float dropout : new float[] {0f, 0.99999f}) {
+        try (ai.djl.training.Trainer trainer = model.djlModel().newTrainer(
+                DitTrainer.trainingConfig(ai.djl.training.tracker.Tracker.fixed(1e-3f)));
+            ai.djl.ndarray.NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+          java.util.Random rng = new java.util.Random(3);
+          for (int step = 0; step < 3; step++) {
+            // The output projection starts at zero and passes no gradient back: one step opens it.
+            if (step > 0) {
+              trainer.step();
+            }
+            DitTrainer.backward(trainer, model, batch, ying.inference.dit.NoiseSchedule.defaults(), rng, 0f, dropout, 0f,
+                scope);
+          }
+          // The patch embedding's input holds each cell's channels innermost: latents, then the condition.
+          ai.djl.nn.Parameter embed = model.djlModel().getBlock().getParameters().stream()
+              .filter(p -> p.getKey().endsWith("patch_embed_weight")).findFirst().orElseThrow().getValue();
+          float[] g = embed.getArray().getGradient().abs().sum(new int[] {0}).toFloatArray();
+          double data = 0;
+          double condition = 0;
+          for (int k = 0; k < g.length; k++) {
+            if (k % in < latent) {
+              data += g[k];
+            } else {
+              condition += g[k];
+            }
+          }
+          assertTrue(data > 0, "dropout " + dropout);
+          if (dropout == 0f) {
+            assertTrue(condition > 0, "the first frame reaches the network");
+          } else {
+            assertEquals(0, condition, 0, "a zeroed condition reaches nothing");
+          }
+        }
+      }
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitTrainingConfig(latents,
+        registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, 0.1f, 0.5f, 0f, 1, 2, 20, 0, "test"));
+    assertTrue(e.getMessage().contains("image-to-video"), e.getMessage());
+  }
+
+  @Test
+  void theDirectionHingeCostsItsMarginWhereTheCaptionIsIgnoredAndSkipsCaptionsWithoutADirection() throws Exception {
+    ying.core.text.Tokenizer tokenizer = ying.core.text.Tokenizer.build(
+        List.of("The camera pans left.", "The camera pans right.", "The camera zooms in."));
+    // A new DiT's output projection starts at zero: its v is the same whatever the caption says.
+    try (DitModel model = DitModel.create(TINY.forData(tokenizer.size(), 1f, false), tokenizer, 1);
+        ai.djl.ndarray.NDManager scope = model.djlModel().getNDManager().newSubManager()) {
+      ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(scope, false);
+      ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 16, 2, 4, 4);
+      ai.djl.ndarray.NDArray input = ying.inference.dit.DdimSampler.noise(scope, shape, 1);
+      ai.djl.ndarray.NDArray target = ying.inference.dit.DdimSampler.noise(scope, shape, 2);
+      float[] steps = {500, 500};
+      java.util.Random rng = new java.util.Random(1);
+      java.util.function.Function<List<String>, ai.djl.ndarray.NDArray> hinge = captions -> {
+        ai.djl.ndarray.NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), false);
+        ai.djl.ndarray.NDArray perClip = v.sub(target).square().reshape(2, -1).mean(new int[] {1});
+        return DitTrainer.directionHinge(model, captions, input, steps, target, perClip, rng, false, ps);
+      };
+      java.util.List<String> panAndDropped = new java.util.ArrayList<>(java.util.Arrays.asList("The camera pans left.",
+          null));
+      assertEquals(DitTrainer.DIRECTION_MARGIN, hinge.apply(panAndDropped).getFloat(), 1e-6f);
+      java.util.List<String> noDirection = new java.util.ArrayList<>(java.util.Arrays.asList("The camera zooms in.",
+          null));
+      assertEquals(null, hinge.apply(noDirection), "a zoom has no direction to turn; a dropped caption none at all");
     }
   }
 
