@@ -55,6 +55,10 @@ public final class DirectionProbe implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "The noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--train-clips", paramLabel = "N", description = {"Probe the file's first N training clips instead of",
+      "its val clips: has a run learnt the words only on the clips it saw?"})
+  Integer trainClips;
+
   @Option(names = "--no-frame", description = "An image-to-video DiT gets a zeroed first frame: text alone.")
   boolean noFrame;
 
@@ -82,13 +86,15 @@ public final class DirectionProbe implements Callable<Integer> {
       throw new IllegalArgumentException("--no-frame zeroes an image-to-video DiT's first frame; " + dit
           + " is text-to-video");
     }
-    List<DatasetBatch> val = data.batches(run.trainClips, data.latents.size(), batch);
+    int from = trainClips == null ? run.trainClips : 0;
+    int to = trainClips == null ? data.latents.size() : Math.min(trainClips, run.trainClips);
+    List<DatasetBatch> val = data.batches(from, to, batch);
     if (val.isEmpty()) {
       throw new IllegalArgumentException(latents + " holds no val clips");
     }
     try (DitModel model = DitModel.load(dit, config, Tokenizer.load(dit.resolve(DitModel.TOKENIZER_FILE)))) {
-      System.out.printf(Locale.ROOT, "%s%s on %d val clips of %s (%d name a camera pan, %d an object's travel)%n",
-          dit, noFrame ? " without first frames" : "", data.latents.size() - run.trainClips, latents,
+      System.out.printf(Locale.ROOT, "%s%s on %d %s clips of %s (%d name a camera pan, %d an object's travel)%n",
+          dit, noFrame ? " without first frames" : "", to - from, trainClips == null ? "val" : "training", latents,
           count(changed(val, Directions::turnCamera)),
           count(changed(val, Directions::turnObjects)));
       System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) | no caption (gap) |");
