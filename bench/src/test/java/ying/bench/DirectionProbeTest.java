@@ -54,6 +54,18 @@ class DirectionProbeTest {
     }
     assertEquals(1, new CommandLine(new DirectionProbe()).execute("--dit", out.toString(), "--latents", file.toString(),
         "--no-frame"), "a text-to-video DiT has no frame to zero");
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, new CommandLine(new DirectionProbe()).execute("--dit", out.toString(), "--latents",
+          file.toString(), "--train-clips", "6", "--steps", "900"));
+    } finally {
+      System.setOut(stdout);
+    }
+    String table = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(table.contains("on 6 training clips") && table.contains("6 name a camera pan"), table);
+    assertTrue(table.contains("6 of 6"), "the word is read on the clips it was trained on too: " + table);
     assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
         dir.resolve("t2v-dropout").toString(), "--image-dropout", "0.5", "--steps", "1"),
         "image dropout needs --i2v");
