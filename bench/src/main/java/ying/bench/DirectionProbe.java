@@ -42,7 +42,7 @@ public final class DirectionProbe implements Callable<Integer> {
   @Option(names = "--dit", required = true, description = "A DiT checkpoint folder (e.g. models/dit/4) or a TrainDitRaw --out folder.")
   Path dit;
 
-  @Option(names = "--latents", required = true, description = "A raw latent file from ExportClips --latents (its val clips are read).")
+  @Option(names = "--latents", required = true, description = "A raw latent file from ExportClips --latents (its val clips are read, unless --train-clips).")
   Path latents;
 
   @Option(names = "--steps", split = ",", defaultValue = "100,300,500,700,900",
@@ -86,21 +86,21 @@ public final class DirectionProbe implements Callable<Integer> {
       throw new IllegalArgumentException("--no-frame zeroes an image-to-video DiT's first frame; " + dit
           + " is text-to-video");
     }
+    String kind = trainClips == null ? "val" : "training";
     int from = trainClips == null ? run.trainClips : 0;
     int to = trainClips == null ? data.latents.size() : Math.min(trainClips, run.trainClips);
-    List<DatasetBatch> val = data.batches(from, to, batch);
-    if (val.isEmpty()) {
-      throw new IllegalArgumentException(latents + " holds no val clips");
+    List<DatasetBatch> clips = to > from ? data.batches(from, to, batch) : List.of();
+    if (clips.isEmpty()) {
+      throw new IllegalArgumentException(latents + " holds no " + kind + " clips to probe");
     }
     try (DitModel model = DitModel.load(dit, config, Tokenizer.load(dit.resolve(DitModel.TOKENIZER_FILE)))) {
       System.out.printf(Locale.ROOT, "%s%s on %d %s clips of %s (%d name a camera pan, %d an object's travel)%n",
-          dit, noFrame ? " without first frames" : "", to - from, trainClips == null ? "val" : "training", latents,
-          count(changed(val, Directions::turnCamera)),
-          count(changed(val, Directions::turnObjects)));
+          dit, noFrame ? " without first frames" : "", to - from, kind, latents,
+          count(changed(clips, Directions::turnCamera)), count(changed(clips, Directions::turnObjects)));
       System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) | no caption (gap) |");
       System.out.println("| ---: | ---: | ---: | ---: | ---: |");
       for (int t : steps) {
-        Row r = row(model, val, t, seed, !noFrame);
+        Row r = row(model, clips, t, seed, !noFrame);
         System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %s | %+.4f |%n", t, r.truth(), r.camera(), r.objects(),
             r.noCaption());
       }

@@ -258,7 +258,8 @@ public final class TrainDitRaw implements Callable<Integer> {
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
       return run.plannedSteps(options.seconds, options.probeSteps, supply, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
-          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, imageDropout, directionContrast, scope);
+          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, imageDropout, directionContrast,
+              scope);
           trainer.step();
         }
       });

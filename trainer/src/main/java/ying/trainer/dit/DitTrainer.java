@@ -62,7 +62,10 @@ public final class DitTrainer {
   /** How val prompts are sampled into a published checkpoint. */
   private static final int SAMPLE_STEPS = 20;
   private static final float SAMPLE_GUIDANCE = 6f;
-  /** How much worse a clip's v-loss should be under a turned caption: a few times the gaps of a model that reads it. */
+  /**
+   * How much worse a clip's v-loss should be under a turned caption: a third of what dropping the
+   * whole caption costs dit@4 at mid noise (0.015 at step 500).
+   */
   static final float DIRECTION_MARGIN = 0.005f;
 
   private DitTrainer() {}
@@ -409,6 +412,12 @@ public final class DitTrainer {
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
+      if (cfg.imageDropout() > 0) {
+        extra.put("image_dropout", cfg.imageDropout());
+      }
+      if (cfg.directionContrast() > 0) {
+        extra.put("direction_contrast", cfg.directionContrast());
+      }
       extra.put("vae", vae.toString());
       extra.put("latents", onTheFly ? "encoded on the fly from the shards' frames" : "the shards' latents");
       extra.putAll(facts);

@@ -198,11 +198,17 @@ class DitTrainingTest {
 
   @Test
   void imageToVideoTrainsOnTheFirstFramesLatents() throws Exception {
-    DitTrainer.Result r = DitTrainer.train(config(latents, null, true, 6), captions, Storage.local());
+    DitTrainingConfig i2v = config(latents, null, true, 6);
+    DitTrainingConfig cfg = new DitTrainingConfig(i2v.data(), i2v.registry(), i2v.vae(), null, TINY, "dit", true, 6,
+        i2v.batch(), i2v.learningRate(), i2v.warmupSteps(), i2v.captionDropout(), 0.5f, 0f, i2v.seed(), i2v.logEvery(),
+        i2v.valEvery(), 0, "test");
+    DitTrainer.Result r = DitTrainer.train(cfg, captions, Storage.local());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref());
         DitModel model = DitModel.load(ckpt)) {
       assertTrue(model.config().imageToVideo());
       assertEquals(32, model.config().inputChannels());
+      assertEquals(0.5, ckpt.manifest().path("image_dropout").asDouble(), 1e-6, "the manifest says how it was trained");
+      assertTrue(ckpt.manifest().path("direction_contrast").isMissingNode(), "no hinge, no entry");
     }
   }
 
