@@ -117,7 +117,7 @@ public final class Registry {
   public Copy copyFrom(Registry source, ModelRef ref) throws IOException {
     try (Checkpoint checkpoint = source.load(ref)) {
       ModelRef exact = checkpoint.ref();
-      String target = Storage.join(Storage.join(root, exact.name()), exact.version());
+      String target = dir(exact);
       String targetManifest = Storage.join(target, MANIFEST);
       if (storage.exists(targetManifest)) {
         JsonNode here = JSON.readTree(storage.readString(targetManifest));
@@ -195,15 +195,28 @@ public final class Registry {
     return new ModelRef(ref.name(), storage.readString(latest).strip());
   }
 
-  /** Loads and verifies a checkpoint; a remote registry's files are copied to a temporary folder. */
-  public Checkpoint load(ModelRef ref) throws IOException {
+  /**
+   * A checkpoint's manifest alone, unverified: for a driver that only asks what a checkpoint is
+   * before its tasks {@link #load} it.
+   */
+  public JsonNode manifest(ModelRef ref) throws IOException {
     ModelRef exact = resolve(ref);
-    String dir = Storage.join(Storage.join(root, exact.name()), exact.version());
-    String manifestUri = Storage.join(dir, MANIFEST);
+    String manifestUri = Storage.join(dir(exact), MANIFEST);
     if (!storage.exists(manifestUri)) {
       throw new CheckpointException("checkpoint " + exact + " not found in " + root + " (no " + manifestUri + ")");
     }
-    JsonNode manifest = JSON.readTree(storage.readString(manifestUri));
+    return JSON.readTree(storage.readString(manifestUri));
+  }
+
+  private String dir(ModelRef exact) {
+    return Storage.join(Storage.join(root, exact.name()), exact.version());
+  }
+
+  /** Loads and verifies a checkpoint; a remote registry's files are copied to a temporary folder. */
+  public Checkpoint load(ModelRef ref) throws IOException {
+    ModelRef exact = resolve(ref);
+    String dir = dir(exact);
+    JsonNode manifest = manifest(exact);
     verify(dir, manifest, exact.toString());
     boolean local = dir.startsWith("file:");
     Path localDir;

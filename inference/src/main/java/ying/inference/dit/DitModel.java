@@ -1,6 +1,7 @@
 package ying.inference.dit;
 
 import ai.djl.MalformedModelException;
+import com.fasterxml.jackson.databind.JsonNode;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -31,6 +32,7 @@ public final class DitModel implements AutoCloseable {
   private final Model model;
   private final ExpertDit network;
   private final Tokenizer tokenizer;
+  private boolean textAlone;
 
   private DitModel(Model model, ExpertDit network, Tokenizer tokenizer) {
     this.model = model;
@@ -56,8 +58,24 @@ public final class DitModel implements AutoCloseable {
   }
 
   public static DitModel load(Checkpoint checkpoint) throws IOException {
-    return load(checkpoint.dir(), DitConfig.fromJson(checkpoint.config()),
+    DitModel m = load(checkpoint.dir(), DitConfig.fromJson(checkpoint.config()),
         Tokenizer.load(checkpoint.file(TOKENIZER_FILE)));
+    m.textAlone = samplesFromTextAlone(checkpoint.manifest());
+    return m;
+  }
+
+  /**
+   * Whether a DiT checkpoint (by its manifest) samples without a first frame: a text-to-video one,
+   * or an image-to-video one trained with image dropout, whose first-frame condition was zeroed in
+   * some of its clips; sampling from text alone then zeroes it the same way.
+   */
+  public static boolean samplesFromTextAlone(JsonNode manifest) {
+    return !DitConfig.fromJson(manifest.get("config")).imageToVideo() || manifest.path("image_dropout").asDouble(0) > 0;
+  }
+
+  /** See {@link #samplesFromTextAlone(JsonNode)}; a model loaded without its manifest is taken at its config's word. */
+  public boolean samplesFromTextAlone() {
+    return textAlone || !config().imageToVideo();
   }
 
   /** Loads the float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */

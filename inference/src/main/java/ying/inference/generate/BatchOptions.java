@@ -13,6 +13,7 @@ import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.spark.HadoopConf;
 import ying.core.spark.Sessions;
+import ying.inference.dit.DitModel;
 
 /** What generate-batch and eval-generation share: the prompts, the checkpoint and the sampling settings. */
 public final class BatchOptions {
@@ -48,7 +49,14 @@ public final class BatchOptions {
     Sessions.warnIfDefaultRegistry(session, command, sampling.registryOption());
     // Absolute on the driver: the executors' working directory is not this one.
     String root = sampling.registryRoot();
-    String exact = new Registry(storage, root).resolve(ModelRef.parse(sampling.checkpoint())).toString();
+    Registry registry = new Registry(storage, root);
+    ModelRef ref = registry.resolve(ModelRef.parse(sampling.checkpoint()));
+    // Every prompt would fail the same way in its task: say it once, before any work.
+    if (!DitModel.samplesFromTextAlone(registry.manifest(ref))) {
+      throw new IllegalArgumentException(command + " samples from text alone, and " + ref + " is an image-to-video DiT"
+          + " that never learnt without a first frame (train one with --image-dropout, or use generate --image)");
+    }
+    String exact = ref.toString();
     List<String> lines = storage.readString(Storage.normalise(prompts)).lines().toList();
     Dataset<Row> rows = GenerateBatch.prompts(session, lines);
     int partitions = (int) Math.max(1, Math.min(rows.count(), session.sparkContext().defaultParallelism()));

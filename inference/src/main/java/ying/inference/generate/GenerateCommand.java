@@ -28,7 +28,8 @@ public final class GenerateCommand implements YingCommand {
   @Option(names = "--out", required = true, paramLabel = "FILE.mp4", description = "The MP4 to write (any URI).")
   String out;
 
-  @Option(names = "--image", paramLabel = "FILE.png", description = "First frame, for an image-to-video checkpoint.")
+  @Option(names = "--image", paramLabel = "FILE.png", description = {"First frame, for an image-to-video checkpoint (one trained with",
+      "--image-dropout may go without it, from text alone)."})
   String image;
 
   @Mixin SamplingOptions sampling;

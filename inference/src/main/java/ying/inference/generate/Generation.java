@@ -49,9 +49,12 @@ public final class Generation {
       throw new IllegalArgumentException("height and width must be multiples of " + f + ", got " + r.width() + "x"
           + r.height());
     }
-    if (dit.config().imageToVideo() != (r.image() != null)) {
-      throw new IllegalArgumentException(dit.config().imageToVideo()
-          ? "this checkpoint is image-to-video: pass --image" : "this checkpoint is text-to-video: drop --image");
+    if (r.image() != null && !dit.config().imageToVideo()) {
+      throw new IllegalArgumentException("this checkpoint is text-to-video: drop --image");
+    }
+    if (r.image() == null && !dit.samplesFromTextAlone()) {
+      throw new IllegalArgumentException("this checkpoint is image-to-video and never learnt without a first frame:"
+          + " pass --image (a DiT trained with --image-dropout samples from text alone too)");
     }
     Shape shape = new Shape(1, dit.config().latentChannels(), latentFrames, r.height() / v.spatialFactor(),
         r.width() / v.spatialFactor());
@@ -62,6 +65,8 @@ public final class Generation {
       if (r.image() != null) {
         NDArray first = vae.encode(scope, r.image(), 1, r.height(), r.width()).mode().mul(scale); // [1, C, 1, h, w]
         condition = DitModel.firstFrameCondition(first, latentFrames).repeat(0, 2); // both halves of the batch
+      } else if (dit.config().imageToVideo()) {
+        condition = scope.zeros(new Shape(2, shape.get(1), shape.get(2), shape.get(3), shape.get(4))); // as image dropout
       }
       List<String> both = new ArrayList<>(Arrays.asList(r.prompt(), null)); // conditional, unconditional
       NDList captions = dit.captions(scope, both);

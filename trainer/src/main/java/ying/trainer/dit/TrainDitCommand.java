@@ -61,6 +61,12 @@ public final class TrainDitCommand implements YingCommand {
       description = "Share of captions dropped, for classifier-free guidance. Default: ${DEFAULT-VALUE}.")
   float captionDropout;
 
+  @Option(names = "--image-dropout", defaultValue = "0", paramLabel = "P",
+      description = {"With --mode i2v, the share of clips trained with their first frame hidden (the condition zeroed),",
+          "so the checkpoint also generates from text alone (generate without --image, generate-batch,",
+          "eval-generation). Default: ${DEFAULT-VALUE}."})
+  float imageDropout;
+
   @Option(names = "--seed", defaultValue = "0", description = "Weights, shuffling and noise. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -133,7 +139,7 @@ public final class TrainDitCommand implements YingCommand {
     DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, patch, i2v), name, i2v, steps, batch,
         learningRate,
-        warmup, captionDropout, 0f, 0f, seed, 10, valEvery, samples,
+        warmup, captionDropout, imageDropout, 0f, seed, 10, valEvery, samples,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-dit: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {

@@ -209,7 +209,40 @@ class DitTrainingTest {
       assertEquals(32, model.config().inputChannels());
       assertEquals(0.5, ckpt.manifest().path("image_dropout").asDouble(), 1e-6, "the manifest says how it was trained");
       assertTrue(ckpt.manifest().path("direction_contrast").isMissingNode(), "no hinge, no entry");
+      assertTrue(model.samplesFromTextAlone(), "trained with its first frame hidden at times, it can go without one");
     }
+    // generate takes it with a first frame and, its condition zeroed as in training, without one.
+    String joint = r.ref().toString();
+    Path image = dir.resolve("first.png");
+    java.awt.image.BufferedImage frame = new java.awt.image.BufferedImage(96, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    frame.setRGB(10, 10, 0xff3366);
+    javax.imageio.ImageIO.write(frame, "png", image.toFile());
+    Path withFrame = dir.resolve("joint-i2v.mp4");
+    Path textAlone = dir.resolve("joint-t2v.mp4");
+    assertEquals(0, Main.run("generate", "--prompt", captions.get(0), "--out", withFrame.toString(), "--checkpoint", joint,
+        "--registry", registry, "--image", image.toString(), "--frames", "9", "--steps", "2", "--seed", "3"));
+    assertEquals(0, Main.run("generate", "--prompt", captions.get(0), "--out", textAlone.toString(), "--checkpoint", joint,
+        "--registry", registry, "--frames", "9", "--steps", "2", "--seed", "3"));
+    assertTrue(!java.util.Arrays.equals(Files.readAllBytes(withFrame), Files.readAllBytes(textAlone)),
+        "the first frame (or its absence) reaches the samples");
+
+    // One trained with every first frame shown is refused without one: by generate with the reason, by the
+    // batch job before any task starts.
+    String plain = DitTrainer.train(config(latents, null, true, 2), captions, Storage.local()).ref().toString();
+    try (ying.inference.generate.Generator g = ying.inference.generate.Generator.load(
+        new Registry(Storage.local(), registry), ModelRef.parse(plain))) {
+      assertTrue(!g.dit().samplesFromTextAlone());
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ying.inference.generate.Generation
+          .run(g.dit(), g.vae(), new ying.inference.generate.Generation.Request(captions.get(0), null, 9, 64, 96, 2, 6f,
+              1, "ddim"), step -> { }));
+      assertTrue(e.getMessage().contains("pass --image"), e.getMessage());
+    }
+    Path prompts = dir.resolve("plain-prompts.txt");
+    Files.writeString(prompts, captions.get(0) + "\n");
+    Path batch = dir.resolve("plain-batch");
+    assertEquals(1, Main.run("generate-batch", "--prompts", prompts.toString(), "--out", batch.toString(), "--checkpoint",
+        plain, "--registry", registry, "--frames", "9", "--steps", "2", "--master", "local[1]"));
+    assertTrue(!Files.exists(batch.resolve("generations")), "refused before any work");
   }
 
   @Test
@@ -257,6 +290,9 @@ class DitTrainingTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitTrainingConfig(latents,
         registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, 0.1f, 0.5f, 0f, 1, 2, 20, 0, "test"));
     assertTrue(e.getMessage().contains("image-to-video"), e.getMessage());
+    // train-dit hands --image-dropout to the same check, before Spark starts.
+    assertEquals(1, Main.run("train-dit", "--data", latents, "--registry", registry, "--mode", "t2v", "--image-dropout",
+        "0.5", "--steps", "2"));
   }
 
   @Test
