@@ -103,6 +103,11 @@ public final class TrainDitRaw implements Callable<Integer> {
       "taken from the file (default: ${DEFAULT-VALUE})."})
   double fileShare;
 
+  @Option(names = "--snapshots", description = {"At each val measurement but the last, save the weights so far",
+      "(float32, with tokenizer and config) to OUT/step-NNNNN/, a folder DirectionProbe reads:",
+      "a long run can be probed as it goes, and one stopped early keeps its last snapshot."})
+  boolean snapshots;
+
   @CommandLine.Mixin RawStepOptions options;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -170,7 +175,11 @@ public final class TrainDitRaw implements Callable<Integer> {
       List<DatasetBatch> val = data.batches(valFrom, data.latents.size(), batch);
       Iterator<DatasetBatch> fromFile = data.endless(run.trainClips, batch, rng);
       Iterator<DatasetBatch> batches = rendered == null ? fromFile : rendered.mixedWith(fromFile, fileShare, rng);
-      List<double[]> log = DitTrainer.fit(model, cfg, batches, val, rng);
+      List<double[]> log = DitTrainer.fit(model, cfg, batches, val, rng, step -> {
+        if (snapshots) {
+          snapshot(model, config, step);
+        }
+      });
       Path out = options.out;
       model.save(out);
       Publishing.writeLossLog(out, log, "v loss");
@@ -204,6 +213,19 @@ public final class TrainDitRaw implements Callable<Integer> {
           last[4], run.elapsed(), out);
     }
     return 0;
+  }
+
+  private void snapshot(DitModel model, DitConfig config, int step) {
+    Path dir = options.out.resolve(String.format(Locale.ROOT, "step-%05d", step));
+    try {
+      Files.createDirectories(dir);
+      model.snapshot(dir);
+      RawRun.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(),
+          config.toJson(RawRun.JSON));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write the snapshot " + dir, e);
+    }
+    System.err.println("train-dit-raw: snapshot of step " + step + " in " + dir);
   }
 
   /** The --init checkpoint, or a new DiT drawn from --seed. */

@@ -167,6 +167,23 @@ class TrainDitRawTest {
     assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
         dir.resolve("refused").toString(), "--init", out.toString(), "--patch", "1", "--steps", "1"),
         "an --init model keeps its own shape");
+
+    // --snapshots keeps the weights at each val measurement but the last, and leaves the run as it was.
+    Path snapped = dir.resolve("snapped");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        snapped.toString(), "--width", "64", "--blocks", "1", "--patch", "1", "--steps", "60", "--batch", "4", "--lr",
+        "0.003", "--warmup", "2", "--val-every", "10", "--caption-dropout", "0", "--snapshots"));
+    try (var files = java.nio.file.Files.list(snapped)) {
+      assertEquals(List.of("step-00010", "step-00020", "step-00030", "step-00040", "step-00050"),
+          files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("step-")).sorted().toList());
+    }
+    assertTrue(java.util.Arrays.equals(java.nio.file.Files.readAllBytes(out.resolve("dit-0000.params")),
+        java.nio.file.Files.readAllBytes(snapped.resolve("dit-0000.params"))), "the same weights at the end");
+    Path step50 = snapped.resolve("step-00050");
+    try (DitModel model = DitModel.load(step50, DirectionProbe.config(step50),
+        Tokenizer.load(step50.resolve(DitModel.TOKENIZER_FILE)))) {
+      assertEquals(64, model.config().dim());
+    }
   }
 
   @Test

@@ -96,6 +96,16 @@ public final class DitModel implements AutoCloseable {
     tokenizer.save(dir.resolve(TOKENIZER_FILE));
   }
 
+  /**
+   * Weights in float32 and the tokenizer into {@code dir}, leaving the weights in memory as they
+   * are: a snapshot of a run that goes on ({@link #load(Path, DitConfig, Tokenizer)} reads it).
+   */
+  public void snapshot(Path dir) throws IOException {
+    model.setProperty("Epoch", "0");
+    model.save(dir, PARAMS);
+    tokenizer.save(dir.resolve(TOKENIZER_FILE));
+  }
+
   public void roundToStoredPrecision() {
     Weights.roundToHalf(network);
   }

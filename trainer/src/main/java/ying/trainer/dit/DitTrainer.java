@@ -35,6 +35,7 @@ import ying.core.io.Storage;
 import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
+import ying.core.synth.Directions;
 import ying.core.text.Tokenizer;
 import ying.core.video.VideoException;
 import ying.inference.dit.DdimSampler;
@@ -215,6 +216,12 @@ public final class DitTrainer {
    */
   public static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Iterator<DatasetBatch> batches,
       List<DatasetBatch> val, Random rng) {
+    return fit(model, cfg, batches, val, rng, step -> { });
+  }
+
+  /** As above, calling {@code afterVal} with the step after each val measurement but the last. */
+  public static List<double[]> fit(DitModel model, DitTrainingConfig cfg, Iterator<DatasetBatch> batches,
+      List<DatasetBatch> val, Random rng, java.util.function.IntConsumer afterVal) {
     NoiseSchedule schedule = NoiseSchedule.defaults();
     Tracker lr = Schedules.warmUpCosine(cfg.learningRate(), cfg.steps(), cfg.warmupSteps());
     DefaultTrainingConfig tc = trainingConfig(lr);
@@ -239,6 +246,9 @@ public final class DitTrainer {
               System.err.printf(Locale.ROOT, "train-dit: step %d, loss %.4f, val loss %.4f%n", step, value, valLoss);
             }
             log.add(new double[] {step, value, lr.getNewValue(step), (System.nanoTime() - t0) / 1e9, valLoss});
+            if (measure && step < cfg.steps()) {
+              afterVal.accept(step);
+            }
           }
           progress.update(step);
         }
@@ -325,7 +335,7 @@ public final class DitTrainer {
     List<String> lies = new ArrayList<>();
     List<Integer> rows = new ArrayList<>();
     for (int i = 0; i < captions.size(); i++) {
-      String lie = captions.get(i) == null ? null : ying.core.synth.Directions.turnEither(captions.get(i), rng);
+      String lie = captions.get(i) == null ? null : Directions.turnEither(captions.get(i), rng);
       if (lie != null) {
         lies.add(lie);
         rows.add(i);
