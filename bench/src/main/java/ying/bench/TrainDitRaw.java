@@ -31,7 +31,8 @@ import ying.trainer.dit.DitTrainingConfig;
 /**
  * train-dit's own loop ({@link DitTrainer#fit}) on a {@link RawLatents} file, for a GPU machine
  * without Hadoop, Spark or network (bench/gpu-device/train.sh). It fine-tunes a DiT checkpoint
- * folder ({@code --init}: its tokenizer, config and latent scale stay), or, without one, trains a
+ * folder ({@code --init}: its tokenizer, config and latent scale stay; {@code --i2v} widens a
+ * text-to-video one to read the first frame, {@link DitModel#widenedForImage}), or, without one, trains a
  * new text-to-video DiT shaped as train-dit shapes one ({@code --width}, {@code --blocks},
  * {@code --patch}), its tokenizer built from the file's training captions and its latent scale 1 /
  * the spread of the file's training latents. Writes the float16 weights,
@@ -62,8 +63,8 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--patch", paramLabel = "N", description = "Latent cells per token side of a new DiT. Default: 2.")
   Integer patch;
 
-  @Option(names = "--i2v", description = {"A new DiT for image-to-video: the clip's first latent frame goes in beside",
-      "the noisy latents. An --init model keeps its own mode."})
+  @Option(names = "--i2v", description = {"Image-to-video: the clip's first latent frame goes in beside the noisy",
+      "latents. With a text-to-video --init, it is widened to read the frame (zero weights for it at first)."})
   boolean i2v;
 
   @Option(names = "--batch", defaultValue = "8", description = "Clips per step (default: ${DEFAULT-VALUE}).")
@@ -112,6 +113,9 @@ public final class TrainDitRaw implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** The --init checkpoint's own config (text-to-video where --i2v widens it). */
+  private DitConfig initConfig;
+
   /** Val clips scored every --val-every steps: the file's last clips, which ExportClips took from the val split. */
   private static final int VAL_CLIPS = 32;
 
@@ -128,9 +132,6 @@ public final class TrainDitRaw implements Callable<Integer> {
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
     TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
-    if (init != null && i2v) {
-      throw new IllegalArgumentException("--i2v makes a new DiT; " + init + " keeps its own mode");
-    }
     try (RenderedLatents rendered = rendered(run, data)) {
       return train(run, data, rendered);
     }
@@ -143,7 +144,8 @@ public final class TrainDitRaw implements Callable<Integer> {
     float latentStd = Float.NaN;
     if (init != null) {
       manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
-      config = DitConfig.fromJson(manifest.get("config"));
+      initConfig = DitConfig.fromJson(manifest.get("config"));
+      config = i2v ? initConfig.forData(initConfig.vocabSize(), initConfig.latentScale(), true) : initConfig;
       tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
     } else {
       List<String> words = new ArrayList<>(data.captions.subList(0, run.trainClips));
@@ -202,6 +204,9 @@ public final class TrainDitRaw implements Callable<Integer> {
       if (init != null) {
         facts.put("init", init.toString());
         facts.put("init_ref", RawRun.checkpointRef(manifest));
+        if (!initConfig.equals(config)) {
+          facts.put("widened", "text-to-video init widened to read the first frame (zero weights for it at first)");
+        }
       } else {
         facts.put("latent_std", latentStd);
       }
@@ -228,9 +233,18 @@ public final class TrainDitRaw implements Callable<Integer> {
     System.err.println("train-dit-raw: snapshot of step " + step + " in " + dir);
   }
 
-  /** The --init checkpoint, or a new DiT drawn from --seed. */
+  /** The --init checkpoint (widened to read a first frame if it is text-to-video and --i2v asks), or a new DiT drawn from --seed. */
   private DitModel startingModel(DitConfig config, Tokenizer tokenizer) throws java.io.IOException {
-    return init != null ? DitModel.load(init, config, tokenizer) : DitModel.create(config, tokenizer, seed);
+    if (init == null) {
+      return DitModel.create(config, tokenizer, seed);
+    }
+    DitModel loaded = DitModel.load(init, initConfig, tokenizer);
+    if (initConfig.equals(config)) {
+      return loaded;
+    }
+    try (loaded) {
+      return DitModel.widenedForImage(loaded);
+    }
   }
 
   /**

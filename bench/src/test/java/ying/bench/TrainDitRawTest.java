@@ -218,5 +218,16 @@ class TrainDitRawTest {
         Tokenizer.load(out.resolve(DitModel.TOKENIZER_FILE)))) {
       assertEquals(config, back.config());
     }
+
+    // --i2v from a text-to-video folder widens it to read the first frame; the run says so.
+    Path widened = dir.resolve("widened");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--init",
+        init.toString(), "--i2v", "--image-dropout", "0.5", "--out", widened.toString(), "--steps", "10", "--batch", "4",
+        "--val-every", "10"));
+    DitConfig wide = DitConfig.fromJson(json.readTree(widened.resolve("config.json").toFile()));
+    assertEquals(config.forData(config.vocabSize(), config.latentScale(), true), wide);
+    JsonNode facts = json.readTree(widened.resolve("run.json").toFile());
+    assertTrue(facts.path("widened").asText().startsWith("text-to-video init widened"), facts.toString());
+    assertEquals(0.5, facts.path("image_dropout").asDouble(), 1e-6);
   }
 }

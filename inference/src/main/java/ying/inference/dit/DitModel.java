@@ -78,6 +78,46 @@ public final class DitModel implements AutoCloseable {
     return textAlone || !config().imageToVideo();
   }
 
+  /**
+   * An image-to-video DiT that begins as the text-to-video {@code source}: every weight copied, the
+   * patch embedding widened to read the first frame's latents beside the noisy ones with zero
+   * weights for them. Until training moves those, it predicts exactly what the source does whatever
+   * the frame, so fine-tuning starts from what the source learnt rather than from noise (the way
+   * CogVideoX's image-to-video model began as its text-to-video one). {@code source} stays open.
+   */
+  public static DitModel widenedForImage(DitModel source) {
+    DitConfig c = source.config();
+    if (c.imageToVideo()) {
+      throw new IllegalArgumentException("the DiT already reads a first frame: nothing to widen");
+    }
+    DitConfig wide = c.forData(c.vocabSize(), c.latentScale(), true);
+    DitModel m = create(wide, source.tokenizer, 0);
+    var from = source.network.getParameters();
+    var to = m.network.getParameters();
+    long cells = (long) c.patch() * c.patch();
+    for (int i = 0; i < to.size(); i++) {
+      NDArray w = from.get(i).getValue().getArray();
+      Parameter into = to.get(i).getValue();
+      Shape want = into.getArray().getShape();
+      if (w.getShape().equals(want)) {
+        Weights.replace(into, w);
+      } else if (to.get(i).getKey().equals(from.get(i).getKey()) && want.dimension() == 2
+          && want.get(1) == cells * wide.inputChannels() && w.getShape().get(1) == cells * c.inputChannels()) {
+        // Tokens hold each cell's channels innermost (Patches.toTokens): widen every cell's run.
+        try (NDManager scope = w.getManager().newSubManager()) {
+          NDArray cellwise = w.reshape(want.get(0), cells, c.inputChannels());
+          cellwise.attach(scope);
+          NDArray widened = cellwise.concat(scope.zeros(cellwise.getShape(), cellwise.getDataType()), 2);
+          Weights.replace(into, widened.reshape(want));
+        }
+      } else {
+        m.close();
+        throw new IllegalStateException("cannot widen " + from.get(i).getKey() + " " + w.getShape() + " into " + want);
+      }
+    }
+    return m;
+  }
+
   /** Loads the float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */
   public static DitModel load(Path dir, DitConfig config, Tokenizer tokenizer) throws IOException {
     DitModel m = create(config, tokenizer, 0);

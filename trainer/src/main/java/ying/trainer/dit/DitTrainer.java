@@ -95,13 +95,8 @@ public final class DitTrainer {
     DitModel model;
     if (cfg.init() != null) {
       try (Checkpoint init = registry.load(ModelRef.parse(cfg.init()))) {
-        model = DitModel.load(init);
+        model = fineTuned(DitModel.load(init), cfg);
         parent = init.ref().toString();
-      }
-      if (model.config().imageToVideo() != cfg.imageToVideo()) {
-        model.close();
-        throw new IllegalArgumentException(cfg.init() + " is a " + (cfg.imageToVideo() ? "text" : "image")
-            + "-to-video model; train it with --mode " + (cfg.imageToVideo() ? "t2v" : "i2v"));
       }
     } else {
       Tokenizer tokenizer = Tokenizer.build(trainCaptions);
@@ -114,6 +109,25 @@ public final class DitTrainer {
       Map<String, Object> metrics = metrics(model, log);
       return new Result(publish(model, cfg, vae, registry, parent, log, metrics, storage, onTheFly, Map.of()),
           metrics);
+    }
+  }
+
+  /**
+   * The --init model for a run in {@code cfg}'s mode: as it is, or, text-to-video for an
+   * image-to-video run, widened to read the first frame. An image-to-video one has no frame to drop
+   * for a text-to-video run and is refused.
+   */
+  private static DitModel fineTuned(DitModel init, DitTrainingConfig cfg) {
+    if (init.config().imageToVideo() == cfg.imageToVideo()) {
+      return init;
+    }
+    try (init) {
+      if (!cfg.imageToVideo()) {
+        throw new IllegalArgumentException(cfg.init() + " is an image-to-video model; train it with --mode i2v");
+      }
+      System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
+          + "weights for the frame zero at first, so training starts from what it learnt");
+      return DitModel.widenedForImage(init);
     }
   }
 

@@ -38,7 +38,8 @@ public final class TrainDitCommand implements YingCommand {
   @Option(names = "--name", defaultValue = "dit", description = "Model name in the registry. Default: ${DEFAULT-VALUE}.")
   String name;
 
-  @Option(names = "--mode", defaultValue = "t2v", description = "t2v or i2v. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--mode", defaultValue = "t2v", description = {"t2v or i2v. Default: ${DEFAULT-VALUE}. i2v from a",
+      "text-to-video --init widens it to read the first frame (zero weights for it at first)."})
   String mode;
 
   @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")

@@ -134,11 +134,20 @@ class DitTrainingTest {
       assertTrue(Main.run("generate", "--prompt", "x", "--out", dir.resolve("c.mp4").toString(), "--checkpoint", ref0,
           "--registry", registry, "--image", dir.resolve("a.png").toString()) != 0,
           "an image for a text-to-video checkpoint is refused");
-      // An image-to-video run cannot start from a text-to-video checkpoint.
+      // An image-to-video run from a text-to-video checkpoint widens it to read the first frame (as CogVideoX's
+      // image-to-video model began); the reverse has no frame to drop and is refused.
       String ref = ckpt.ref().toString();
+      DitTrainer.Result widened = DitTrainer.train(config(latents, ref, true, 2), captions, Storage.local());
+      try (Checkpoint wide = new Registry(Storage.local(), registry).load(widened.ref());
+          DitModel model = DitModel.load(wide)) {
+        assertEquals("i2v", wide.manifest().get("mode").asText());
+        assertEquals(ref, wide.manifest().get("parent").asText());
+        assertEquals(2 * model.config().latentChannels(), model.config().inputChannels());
+      }
+      String i2v = widened.ref().toString();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> DitTrainer.train(config(latents, ref, true, 2), captions, Storage.local()));
-      assertTrue(e.getMessage().contains("--mode t2v"), e.getMessage());
+          () -> DitTrainer.train(config(latents, i2v, false, 2), captions, Storage.local()));
+      assertTrue(e.getMessage().contains("--mode i2v"), e.getMessage());
     }
   }
 

@@ -1,0 +1,57 @@
+package ying.inference.dit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import ying.core.djl.Weights;
+import ying.core.text.Tokenizer;
+
+class DitModelTest {
+  private static final List<String> CAPTIONS = List.of("a red ball moves left", "the camera pans right over grass");
+
+  @Test
+  void aWidenedModelReadsTheFirstFrameButPredictsAsItsTextToVideoSource() {
+    Tokenizer tokenizer = Tokenizer.build(CAPTIONS);
+    DitConfig c = new DitConfig(4, 4, 2, 32, 4, 2, 1, 12, tokenizer.size(), 32, 0.7f);
+    try (NDManager m = NDManager.newBaseManager(); DitModel source = DitModel.create(c, tokenizer, 3)) {
+      // A fresh DiT predicts zero (its output starts at zero): give every weight a value, as training would.
+      m.getEngine().setRandomSeed(4);
+      for (Parameter p : source.network().getParameters().values()) {
+        Weights.replace(p, m.randomNormal(p.getArray().getShape()).mul(0.3f));
+      }
+      try (DitModel wide = DitModel.widenedForImage(source)) {
+        assertTrue(wide.config().imageToVideo());
+        assertEquals(c.forData(c.vocabSize(), c.latentScale(), true), wide.config());
+        NDArray xt = m.randomNormal(new Shape(2, 4, 3, 4, 4));
+        NDArray frame = DitModel.firstFrameCondition(m.randomNormal(new Shape(2, 4, 3, 4, 4)), 3);
+        NDArray steps = m.create(new int[] {120, 870});
+        NDList captions = source.captions(m, CAPTIONS);
+        NDArray before = source.velocity(new ParameterStore(m, false), xt, steps, captions, false);
+        NDArray after = wide.velocity(new ParameterStore(m, false), xt.concat(frame, 1), steps, captions, false);
+        assertTrue(before.abs().mean().getFloat() > 0.05f, "the source predicts something");
+        assertEquals(0f, after.sub(before).abs().max().getFloat(), 1e-4f);
+        // The frame's weights are there to learn: moving them makes the frame count.
+        var params = wide.network().getParameters();
+        for (int i = 0; i < params.size(); i++) {
+          if (params.get(i).getKey().endsWith("patch_embed_weight")) {
+            Parameter p = params.get(i).getValue();
+            Weights.replace(p, p.getArray().add(m.randomNormal(p.getArray().getShape())));
+          }
+        }
+        NDArray moved = wide.velocity(new ParameterStore(m, false), xt.concat(frame, 1), steps, captions, false);
+        assertTrue(moved.sub(after).abs().max().getFloat() > 1e-2f, "the patch embedding reads the frame");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> DitModel.widenedForImage(wide));
+        assertTrue(twice.getMessage().contains("already reads a first frame"), twice.getMessage());
+      }
+    }
+  }
+}
