@@ -65,6 +65,9 @@ public final class PublishDit implements Callable<Integer> {
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,
         spec.commandLine().getParseResult().originalArgs());
+    if (run.has("widened")) {
+      facts.put("widened", run.path("widened").asText());
+    }
     try (DitModel model = DitModel.load(weights, config, Tokenizer.load(weights.resolve(DitModel.TOKENIZER_FILE)))) {
       DitTrainer.Result r = DitTrainer.publishTrained(model, cfg, run.path("init_ref").asText(null),
           Publishing.readLossLog(weights.resolve("training_log.csv")), facts, Storage.local());
