@@ -1,5 +1,6 @@
 package ying.trainer.dit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Option;
 import ying.core.cli.SparkOptions;
 import ying.core.cli.YingCommand;
 import ying.core.io.Storage;
+import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.spark.Sessions;
 import ying.inference.dit.DitConfig;
@@ -38,8 +40,8 @@ public final class TrainDitCommand implements YingCommand {
   @Option(names = "--name", defaultValue = "dit", description = "Model name in the registry. Default: ${DEFAULT-VALUE}.")
   String name;
 
-  @Option(names = "--mode", defaultValue = "t2v", description = {"t2v or i2v. Default: ${DEFAULT-VALUE}. i2v from a",
-      "text-to-video --init widens it to read the first frame (zero weights for it at first)."})
+  @Option(names = "--mode", description = {"t2v or i2v. Default: the --init model's mode; t2v for a new DiT. i2v from",
+      "a text-to-video --init widens it to read the first frame (zero weights for it at first)."})
   String mode;
 
   @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
@@ -62,11 +64,11 @@ public final class TrainDitCommand implements YingCommand {
       description = "Share of captions dropped, for classifier-free guidance. Default: ${DEFAULT-VALUE}.")
   float captionDropout;
 
-  @Option(names = "--image-dropout", defaultValue = "0", paramLabel = "P",
+  @Option(names = "--image-dropout", paramLabel = "P",
       description = {"With --mode i2v, the share of clips trained with their first frame hidden (the condition zeroed),",
           "so the checkpoint also generates from text alone (generate without --image, generate-batch,",
-          "eval-generation). Default: ${DEFAULT-VALUE}."})
-  float imageDropout;
+          "eval-generation). Default: an image-to-video --init model's own (its manifest's image_dropout); 0."})
+  Float imageDropout;
 
   @Option(names = "--seed", defaultValue = "0", description = "Weights, shuffling and noise. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -131,20 +133,14 @@ public final class TrainDitCommand implements YingCommand {
 
   @Override
   public Integer call() throws Exception {
-    boolean i2v = switch (mode) {
-      case "t2v" -> false;
-      case "i2v" -> true;
-      default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + mode + "'");
-    };
     refuseShapeWithInit(init, width, blocks, patch);
-    DitTrainingConfig cfg = new DitTrainingConfig(Storage.normalise(data),
-        registry == null ? Registry.defaultRoot() : registry, vae, init, architecture(width, blocks, patch, i2v), name, i2v, steps, batch,
-        learningRate,
-        warmup, captionDropout, imageDropout, 0f, seed, 10, valEvery, samples,
-        "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-    System.err.println("ying train-dit: " + cfg);
+    String root = registry == null ? Registry.defaultRoot() : registry;
+    // A new DiT's options are checked before Spark starts; an --init model's defaults need its manifest.
+    DitTrainingConfig fresh = init == null ? config(root, mode == null ? "t2v" : mode, imageDropout) : null;
     try (SparkSession session = Sessions.start("ying-train-dit", spark.master, spark.conf)) {
       Sessions.warnIfDefaultRegistry(session, "train-dit", registry);
+      DitTrainingConfig cfg = fresh != null ? fresh : fineTuning(session, root);
+      System.err.println("ying train-dit: " + cfg);
       List<String> captions = SparkTraining.trainCaptions(session, cfg.data());
       String result = SparkTraining.inOneTask(session, storage -> {
         DitTrainer.Result r = DitTrainer.train(cfg, captions, storage);
@@ -153,5 +149,31 @@ public final class TrainDitCommand implements YingCommand {
       System.out.println("published " + result);
       return 0;
     }
+  }
+
+  /**
+   * The run for an --init model: unless told otherwise, in its mode and, for a joint image/text
+   * one, with its image dropout, so that fine-tuning keeps what it can do (a joint DiT fine-tuned
+   * without dropout would no longer generate from text alone).
+   */
+  private DitTrainingConfig fineTuning(SparkSession session, String root) throws java.io.IOException {
+    Registry r = new Registry(new Storage(session.sparkContext().hadoopConfiguration()), root);
+    JsonNode manifest = r.manifest(r.resolve(ModelRef.parse(init)));
+    boolean initI2v = DitConfig.fromJson(manifest.get("config")).imageToVideo();
+    String m = mode != null ? mode : initI2v ? "i2v" : "t2v";
+    Float dropout = imageDropout != null || !initI2v || !m.equals("i2v") ? imageDropout
+        : Float.valueOf((float) manifest.path("image_dropout").asDouble(0));
+    return config(root, m, dropout);
+  }
+
+  private DitTrainingConfig config(String root, String m, Float dropout) {
+    boolean i2v = switch (m) {
+      case "t2v" -> false;
+      case "i2v" -> true;
+      default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + m + "'");
+    };
+    return new DitTrainingConfig(Storage.normalise(data), root, vae, init, architecture(width, blocks, patch, i2v), name,
+        i2v, steps, batch, learningRate, warmup, captionDropout, dropout == null ? 0f : dropout, 0f, seed, 10, valEvery,
+        samples, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
   }
 }

@@ -235,6 +235,14 @@ class DitTrainingTest {
     assertTrue(!java.util.Arrays.equals(Files.readAllBytes(withFrame), Files.readAllBytes(textAlone)),
         "the first frame (or its absence) reaches the samples");
 
+    // train-dit from it, without --mode or --image-dropout, keeps both: the fine-tune still goes from text alone.
+    assertEquals(0, Main.run("train-dit", "--data", latents, "--registry", registry, "--init", joint, "--steps", "2",
+        "--batch", "2", "--samples", "0", "--master", "local[1]"));
+    try (Checkpoint tuned = new Registry(Storage.local(), registry).load(ModelRef.parse("dit"))) {
+      assertEquals(joint, tuned.manifest().get("parent").asText());
+      assertEquals("i2v", tuned.manifest().get("mode").asText());
+      assertEquals(0.5, tuned.manifest().path("image_dropout").asDouble(), 1e-6, "the init's dropout, kept");
+    }
     // One trained with every first frame shown is refused without one: by generate with the reason, by the
     // batch job before any task starts.
     String plain = DitTrainer.train(config(latents, null, true, 2), captions, Storage.local()).ref().toString();
