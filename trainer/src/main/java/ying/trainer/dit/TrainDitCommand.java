@@ -161,8 +161,8 @@ public final class TrainDitCommand implements YingCommand {
     JsonNode manifest = r.manifest(r.resolve(ModelRef.parse(init)));
     boolean initI2v = DitConfig.fromJson(manifest.get("config")).imageToVideo();
     String m = mode != null ? mode : initI2v ? "i2v" : "t2v";
-    Float dropout = imageDropout != null || !initI2v || !m.equals("i2v") ? imageDropout
-        : Float.valueOf((float) manifest.path("image_dropout").asDouble(0));
+    Float dropout = imageDropout == null && initI2v && m.equals("i2v")
+        ? Float.valueOf((float) manifest.path("image_dropout").asDouble(0)) : imageDropout;
     return config(root, m, dropout);
   }
 
