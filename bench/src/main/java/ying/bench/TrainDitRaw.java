@@ -145,7 +145,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     if (init != null) {
       manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
       initConfig = DitConfig.fromJson(manifest.get("config"));
-      config = i2v ? initConfig.forData(initConfig.vocabSize(), initConfig.latentScale(), true) : initConfig;
+      config = i2v ? initConfig.withFirstFrame() : initConfig;
       tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
     } else {
       List<String> words = new ArrayList<>(data.captions.subList(0, run.trainClips));

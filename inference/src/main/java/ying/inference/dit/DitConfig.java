@@ -48,6 +48,11 @@ public record DitConfig(int latentChannels, int inputChannels, int patch, int di
         layers, textLayers, textTokens, vocab, timeFrequencies, scale);
   }
 
+  /** This shape reading the first frame's latents beside the noisy ones (image-to-video). */
+  public DitConfig withFirstFrame() {
+    return forData(vocabSize, latentScale, true);
+  }
+
   public boolean imageToVideo() {
     return inputChannels == 2 * latentChannels;
   }

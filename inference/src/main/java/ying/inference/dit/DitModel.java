@@ -90,7 +90,7 @@ public final class DitModel implements AutoCloseable {
     if (c.imageToVideo()) {
       throw new IllegalArgumentException("the DiT already reads a first frame: nothing to widen");
     }
-    DitConfig wide = c.forData(c.vocabSize(), c.latentScale(), true);
+    DitConfig wide = c.withFirstFrame();
     DitModel m = create(wide, source.tokenizer, 0);
     var from = source.network.getParameters();
     var to = m.network.getParameters();

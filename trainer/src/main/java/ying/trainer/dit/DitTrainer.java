@@ -122,12 +122,17 @@ public final class DitTrainer {
       return init;
     }
     try (init) {
-      if (!cfg.imageToVideo()) {
-        throw new IllegalArgumentException(cfg.init() + " is an image-to-video model; train it with --mode i2v");
-      }
+      refuseTextOnlyRun(cfg.init(), init.config(), cfg.imageToVideo());
       System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
           + "weights for the frame zero at first, so training starts from what it learnt");
       return DitModel.widenedForImage(init);
+    }
+  }
+
+  /** An image-to-video --init model has no first frame to drop for a text-to-video run. */
+  public static void refuseTextOnlyRun(String init, DitConfig initConfig, boolean runImageToVideo) {
+    if (initConfig.imageToVideo() && !runImageToVideo) {
+      throw new IllegalArgumentException(init + " is an image-to-video model; train it with --mode i2v");
     }
   }
 

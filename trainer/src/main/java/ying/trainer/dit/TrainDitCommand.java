@@ -159,11 +159,14 @@ public final class TrainDitCommand implements YingCommand {
   private DitTrainingConfig fineTuning(SparkSession session, String root) throws java.io.IOException {
     Registry r = new Registry(new Storage(session.sparkContext().hadoopConfiguration()), root);
     JsonNode manifest = r.manifest(r.resolve(ModelRef.parse(init)));
-    boolean initI2v = DitConfig.fromJson(manifest.get("config")).imageToVideo();
+    DitConfig initConfig = DitConfig.fromJson(manifest.get("config"));
+    boolean initI2v = initConfig.imageToVideo();
     String m = mode != null ? mode : initI2v ? "i2v" : "t2v";
     Float dropout = imageDropout == null && initI2v && m.equals("i2v")
         ? Float.valueOf((float) manifest.path("image_dropout").asDouble(0)) : imageDropout;
-    return config(root, m, dropout);
+    DitTrainingConfig cfg = config(root, m, dropout);
+    DitTrainer.refuseTextOnlyRun(init, initConfig, cfg.imageToVideo());
+    return cfg;
   }
 
   private DitTrainingConfig config(String root, String m, Float dropout) {

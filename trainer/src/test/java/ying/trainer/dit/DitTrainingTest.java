@@ -148,6 +148,9 @@ class DitTrainingTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> DitTrainer.train(config(latents, i2v, false, 2), captions, Storage.local()));
       assertTrue(e.getMessage().contains("--mode i2v"), e.getMessage());
+      // train-dit refuses it too, from the manifest on the driver.
+      assertEquals(1, Main.run("train-dit", "--data", latents, "--registry", registry, "--init", i2v, "--mode", "t2v",
+          "--steps", "2", "--master", "local[1]"));
     }
   }
 
