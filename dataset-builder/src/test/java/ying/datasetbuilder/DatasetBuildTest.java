@@ -247,7 +247,10 @@ class DatasetBuildTest {
     Map<String, Set<String>> splits = new TreeMap<>();
     shards().forEach(r -> splits.computeIfAbsent(r.getAs("video_uri"), k -> new HashSet<>()).add(r.getAs("split")));
     splits.forEach((uri, s) -> assertEquals(1, s.size(), uri + " is in " + s));
-    assertTrue(summary.train() > 0 && summary.val() > 0, "half of the videos held out gives both splits: " + summary);
+    // The split hashes the video's URI, which holds this run's temporary folder, so with a handful of
+    // videos all of them may fall on one side: each must be on the side its own hash says.
+    splits.forEach((uri, s) -> assertEquals(Set.of(ClipProcessor.split(uri, 0.5)), s, uri));
+    assertEquals(summary.train() + summary.val(), summary.written());
   }
 
   @Test
