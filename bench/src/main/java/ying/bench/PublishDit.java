@@ -1,8 +1,13 @@
 package ying.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +25,8 @@ import ying.trainer.dit.DitTrainingConfig;
  * Publishes what {@link TrainDitRaw} trained on another machine: with the val losses it measured on
  * the dataset's first val clips (as train-dit measures its own), samples of the dataset's val
  * captions, and that run's command, settings, log and device in the manifest; the VAE it names is
- * the one whose latents it learned.
+ * the one whose latents it learned. {@code --step} publishes one of the run's {@code --snapshots}
+ * instead of its end, with the manifest cut to match.
  */
 @Command(name = "publish-dit", mixinStandardHelpOptions = true,
     description = "Publish a DiT that TrainDitRaw trained elsewhere (its --out folder).")
@@ -40,6 +46,11 @@ public final class PublishDit implements Callable<Integer> {
   @Option(names = "--machine", description = "What the run's device was, for the manifest (e.g. the GPU's name).")
   String machine;
 
+  @Option(names = "--step", paramLabel = "N", description = {"Publish the weights the run's --snapshots kept at step N",
+      "(WEIGHTS/step-NNNNN/) instead of its end: the manifest's steps, log, losses and training seconds stop at N,",
+      "and a fact says it is a snapshot of a longer run."})
+  Integer step;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -48,8 +59,21 @@ public final class PublishDit implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonNode run = RawRun.JSON.readTree(weights.resolve("run.json").toFile());
-    DitConfig config = DitConfig.fromJson(RawRun.JSON.readTree(weights.resolve("config.json").toFile()));
+    Path runJson = weights.resolve("run.json");
+    if (!Files.isRegularFile(runJson)) {
+      throw new IllegalArgumentException(weights + " has no run.json: TrainDitRaw writes it when a run ends, so this run"
+          + " did not finish (or this is not its --out folder)");
+    }
+    JsonNode run = RawRun.JSON.readTree(runJson.toFile());
+    List<double[]> log = Publishing.readLossLog(weights.resolve("training_log.csv"));
+    Path source = weights;
+    int steps = run.path("steps").asInt();
+    if (step != null) {
+      source = snapshot(steps);
+      log = logTo(log, step);
+      steps = step;
+    }
+    DitConfig config = DitConfig.fromJson(RawRun.JSON.readTree(source.resolve("config.json").toFile()));
     String vae = run.path("vae").asText(null);
     if (vae == null || vae.isEmpty()) {
       throw new IllegalArgumentException(weights + "/run.json names no VAE: its latent file had no ExportClips"
@@ -57,7 +81,7 @@ public final class PublishDit implements Callable<Integer> {
     }
     String dataset = Storage.normalise(run.path("clips").path("dataset").asText());
     DitTrainingConfig cfg = new DitTrainingConfig(dataset, registry == null ? Registry.defaultRoot() : registry, vae,
-        run.path("init").asText(null), null, name, config.imageToVideo(), run.path("steps").asInt(),
+        run.path("init").asText(null), null, name, config.imageToVideo(), steps,
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
         (float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
         (float) run.path("direction_contrast").asDouble(0),
@@ -68,11 +92,44 @@ public final class PublishDit implements Callable<Integer> {
     if (run.has("widened")) {
       facts.put("widened", run.path("widened").asText());
     }
-    try (DitModel model = DitModel.load(weights, config, Tokenizer.load(weights.resolve(DitModel.TOKENIZER_FILE)))) {
-      DitTrainer.Result r = DitTrainer.publishTrained(model, cfg, run.path("init_ref").asText(null),
-          Publishing.readLossLog(weights.resolve("training_log.csv")), facts, Storage.local());
+    if (step != null) {
+      double[] at = log.get(log.size() - 1);
+      // The run's own seconds and command cover all its steps; the log says when this step was reached.
+      facts.put("training_seconds", Math.round(at[3]));
+      facts.put("snapshot", String.format(Locale.ROOT, "the weights at step %d of a %d-step run (its %s): the learning"
+          + " rate followed that run's warm-up and cosine decay to step %d, and was %.3g here", step,
+          run.path("steps").asInt(), weights.getFileName().resolve(TrainDitRaw.snapshotName(step)), run.path("steps").asInt(), at[2]));
+    }
+    try (DitModel model = DitModel.load(source, config, Tokenizer.load(source.resolve(DitModel.TOKENIZER_FILE)))) {
+      DitTrainer.Result r = DitTrainer.publishTrained(model, cfg, run.path("init_ref").asText(null), log, facts,
+          Storage.local());
       System.out.println("published " + r.ref() + " " + r.metrics());
     }
     return 0;
+  }
+
+  /** The folder TrainDitRaw --snapshots wrote at {@code step}, or a clear refusal naming the ones there are. */
+  private Path snapshot(int planned) throws IOException {
+    Path dir = weights.resolve(TrainDitRaw.snapshotName(step));
+    if (Files.isRegularFile(dir.resolve(DitModel.PARAMS + "-0000.params"))) {
+      return dir;
+    }
+    List<String> kept;
+    try (Stream<Path> s = Files.list(weights)) {
+      kept = s.map(p -> p.getFileName().toString()).filter(f -> f.matches("step-\\d{5}")).sorted().toList();
+    }
+    throw new IllegalArgumentException(weights + " has no snapshot of step " + step + " ("
+        + (kept.isEmpty() ? "it has none: the run went without --snapshots" : "it has " + String.join(", ", kept))
+        + "); the run's end, step " + planned + ", is published without --step");
+  }
+
+  /** The log's rows up to {@code step}, which must end with the val loss measured there (as each snapshot's does). */
+  static List<double[]> logTo(List<double[]> log, int step) {
+    List<double[]> cut = log.stream().filter(r -> r[0] <= step).toList();
+    if (cut.isEmpty() || cut.get(cut.size() - 1)[0] != step || Double.isNaN(cut.get(cut.size() - 1)[4])) {
+      throw new IllegalArgumentException("the run's training_log.csv has no val loss at step " + step
+          + ", where its snapshot should have been measured");
+    }
+    return cut;
   }
 }

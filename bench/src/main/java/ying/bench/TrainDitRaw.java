@@ -221,7 +221,7 @@ public final class TrainDitRaw implements Callable<Integer> {
   }
 
   private void snapshot(DitModel model, DitConfig config, int step) {
-    Path dir = options.out.resolve(String.format(Locale.ROOT, "step-%05d", step));
+    Path dir = options.out.resolve(snapshotName(step));
     try {
       Files.createDirectories(dir);
       model.snapshot(dir);
@@ -231,6 +231,11 @@ public final class TrainDitRaw implements Callable<Integer> {
       throw new java.io.UncheckedIOException("cannot write the snapshot " + dir, e);
     }
     System.err.println("train-dit-raw: snapshot of step " + step + " in " + dir);
+  }
+
+  /** The folder under --out that --snapshots writes at {@code step}. */
+  static String snapshotName(int step) {
+    return String.format(Locale.ROOT, "step-%05d", step);
   }
 
   /** The --init checkpoint (widened to read a first frame if it is text-to-video and --i2v asks), or a new DiT drawn from --seed. */
