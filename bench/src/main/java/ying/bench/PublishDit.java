@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,11 +94,12 @@ public final class PublishDit implements Callable<Integer> {
     }
     if (step != null) {
       double[] at = log.get(log.size() - 1);
+      int planned = run.path("steps").asInt();
       // The run's own seconds and command cover all its steps; the log says when this step was reached.
       facts.put("training_seconds", Math.round(at[3]));
       facts.put("snapshot", String.format(Locale.ROOT, "the weights at step %d of a %d-step run (its %s): the learning"
-          + " rate followed that run's warm-up and cosine decay to step %d, and was %.3g here", step,
-          run.path("steps").asInt(), weights.getFileName().resolve(TrainDitRaw.snapshotName(step)), run.path("steps").asInt(), at[2]));
+          + " rate followed that run's warm-up and cosine decay to step %d, and was %.3g here", step, planned,
+          weights.getFileName().resolve(TrainDitRaw.snapshotName(step)), planned, at[2]));
     }
     try (DitModel model = DitModel.load(source, config, Tokenizer.load(source.resolve(DitModel.TOKENIZER_FILE)))) {
       DitTrainer.Result r = DitTrainer.publishTrained(model, cfg, run.path("init_ref").asText(null), log, facts,
@@ -111,7 +112,7 @@ public final class PublishDit implements Callable<Integer> {
   /** The folder TrainDitRaw --snapshots wrote at {@code step}, or a clear refusal naming the ones there are. */
   private Path snapshot(int planned) throws IOException {
     Path dir = weights.resolve(TrainDitRaw.snapshotName(step));
-    if (Files.isRegularFile(dir.resolve(DitModel.PARAMS + "-0000.params"))) {
+    if (Files.isRegularFile(dir.resolve(DitModel.PARAMS_FILE))) {
       return dir;
     }
     List<String> kept;

@@ -77,9 +77,9 @@ class PublishDitTest {
         Tokenizer.load(step20.resolve(DitModel.TOKENIZER_FILE)))) {
       model.save(rounded);
     }
-    byte[] publishedWeights = Files.readAllBytes(published.resolve("dit-0000.params"));
-    assertArrayEquals(Files.readAllBytes(rounded.resolve("dit-0000.params")), publishedWeights);
-    assertFalse(java.util.Arrays.equals(Files.readAllBytes(run.resolve("dit-0000.params")), publishedWeights),
+    byte[] publishedWeights = Files.readAllBytes(published.resolve(DitModel.PARAMS_FILE));
+    assertArrayEquals(Files.readAllBytes(rounded.resolve(DitModel.PARAMS_FILE)), publishedWeights);
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(run.resolve(DitModel.PARAMS_FILE)), publishedWeights),
         "ten more steps at rate 0.003 move the weights");
 
     // Without --step: the run's end, its own seconds, no snapshot fact.

@@ -27,6 +27,7 @@ import ying.core.text.Tokenizer;
  */
 public final class DitModel implements AutoCloseable {
   public static final String PARAMS = "dit";
+  public static final String PARAMS_FILE = PARAMS + "-0000.params";
   public static final String TOKENIZER_FILE = "tokenizer.json";
 
   private final Model model;
