@@ -89,8 +89,10 @@ public final class PublishDit implements Callable<Integer> {
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,
         spec.commandLine().getParseResult().originalArgs());
-    if (run.has("widened")) {
-      facts.put("widened", run.path("widened").asText());
+    for (String grown : new String[] {"widened", "deepened"}) {
+      if (run.has(grown)) {
+        facts.put(grown, run.path(grown).asText());
+      }
     }
     if (step != null) {
       double[] at = log.get(log.size() - 1);

@@ -32,7 +32,8 @@ import ying.trainer.dit.DitTrainingConfig;
  * train-dit's own loop ({@link DitTrainer#fit}) on a {@link RawLatents} file, for a GPU machine
  * without Hadoop, Spark or network (bench/gpu-device/train.sh). It fine-tunes a DiT checkpoint
  * folder ({@code --init}: its tokenizer, config and latent scale stay; {@code --i2v} widens a
- * text-to-video one to read the first frame, {@link DitModel#widenedForImage}), or, without one, trains a
+ * text-to-video one to read the first frame, {@link DitModel#widenedForImage}; {@code --blocks} deepens
+ * it, {@link DitModel#deepened}), or, without one, trains a
  * new text-to-video DiT shaped as train-dit shapes one ({@code --width}, {@code --blocks},
  * {@code --patch}), its tokenizer built from the file's training captions and its latent scale 1 /
  * the spread of the file's training latents. Writes the float16 weights,
@@ -57,7 +58,8 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--width", paramLabel = "N", description = "Token width of a new DiT (heads of 64). Default: 128.")
   Integer width;
 
-  @Option(names = "--blocks", paramLabel = "N", description = "Expert transformer blocks of a new DiT. Default: 4.")
+  @Option(names = "--blocks", paramLabel = "N", description = {"Expert transformer blocks of a new DiT (default: 4), or,",
+      "with --init, of a deeper DiT grown from it: its blocks spread evenly, new ones that start as the identity between them."})
   Integer blocks;
 
   @Option(names = "--patch", paramLabel = "N", description = "Latent cells per token side of a new DiT. Default: 2.")
@@ -131,7 +133,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     options.checkLength();
     RawLatents data = RawLatents.read(latents);
     RawRun run = RawRun.ofLatents(latents, data);
-    TrainDitCommand.refuseShapeWithInit(init, width, blocks, patch);
+    TrainDitCommand.refuseShapeWithInit(init, width, patch);
     try (RenderedLatents rendered = rendered(run, data)) {
       return train(run, data, rendered);
     }
@@ -145,7 +147,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     if (init != null) {
       manifest = RawRun.JSON.readTree(init.resolve("manifest.json").toFile());
       initConfig = DitConfig.fromJson(manifest.get("config"));
-      config = i2v ? initConfig.withFirstFrame() : initConfig;
+      config = grown(i2v ? initConfig.withFirstFrame() : initConfig);
       tokenizer = Tokenizer.load(init.resolve(DitModel.TOKENIZER_FILE));
     } else {
       List<String> words = new ArrayList<>(data.captions.subList(0, run.trainClips));
@@ -204,8 +206,13 @@ public final class TrainDitRaw implements Callable<Integer> {
       if (init != null) {
         facts.put("init", init.toString());
         facts.put("init_ref", RawRun.checkpointRef(manifest));
-        if (!initConfig.equals(config)) {
+        if (config.imageToVideo() != initConfig.imageToVideo()) {
           facts.put("widened", "text-to-video init widened to read the first frame (zero weights for it at first)");
+        }
+        if (config.layers() != initConfig.layers()) {
+          facts.put("deepened", String.format(Locale.ROOT, "the init's %d blocks spread over %d; the %d new ones began"
+              + " as the identity (modulation zero)", initConfig.layers(), config.layers(),
+              config.layers() - initConfig.layers()));
         }
       } else {
         facts.put("latent_std", latentStd);
@@ -233,23 +240,37 @@ public final class TrainDitRaw implements Callable<Integer> {
     System.err.println("train-dit-raw: snapshot of step " + step + " in " + dir);
   }
 
+  /** The --init checkpoint's shape deepened to --blocks, when given. */
+  private DitConfig grown(DitConfig fromInit) {
+    TrainDitCommand.refuseShallowerInit(init, initConfig, blocks);
+    return blocks == null ? fromInit : fromInit.withLayers(blocks);
+  }
+
   /** The folder under --out that --snapshots writes at {@code step}. */
   static String snapshotName(int step) {
     return String.format(Locale.ROOT, "step-%05d", step);
   }
 
-  /** The --init checkpoint (widened to read a first frame if it is text-to-video and --i2v asks), or a new DiT drawn from --seed. */
+  /**
+   * The --init checkpoint (widened to read a first frame if it is text-to-video and --i2v asks,
+   * deepened if --blocks asks), or a new DiT drawn from --seed.
+   */
   private DitModel startingModel(DitConfig config, Tokenizer tokenizer) throws java.io.IOException {
     if (init == null) {
       return DitModel.create(config, tokenizer, seed);
     }
-    DitModel loaded = DitModel.load(init, initConfig, tokenizer);
-    if (initConfig.equals(config)) {
-      return loaded;
+    DitModel m = DitModel.load(init, initConfig, tokenizer);
+    if (config.imageToVideo() != initConfig.imageToVideo()) {
+      try (DitModel textToVideo = m) {
+        m = DitModel.widenedForImage(textToVideo);
+      }
     }
-    try (loaded) {
-      return DitModel.widenedForImage(loaded);
+    if (config.layers() != initConfig.layers()) {
+      try (DitModel shallow = m) {
+        m = DitModel.deepened(shallow, config.layers());
+      }
     }
+    return m;
   }
 
   /**

@@ -229,5 +229,19 @@ class TrainDitRawTest {
     JsonNode facts = json.readTree(widened.resolve("run.json").toFile());
     assertTrue(facts.path("widened").asText().startsWith("text-to-video init widened"), facts.toString());
     assertEquals(0.5, facts.path("image_dropout").asDouble(), 1e-6);
+
+    // --blocks grows it deeper (and widens it with --i2v in the same run); fewer blocks than it has are refused.
+    Path deeper = dir.resolve("deeper");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--init",
+        init.toString(), "--i2v", "--blocks", "3", "--out", deeper.toString(), "--steps", "10", "--batch", "4",
+        "--val-every", "10"));
+    DitConfig deep = DitConfig.fromJson(json.readTree(deeper.resolve("config.json").toFile()));
+    assertEquals(wide.withLayers(3), deep);
+    JsonNode grown = json.readTree(deeper.resolve("run.json").toFile());
+    assertTrue(grown.path("deepened").asText().startsWith("the init's 2 blocks spread over 3"), grown.toString());
+    assertTrue(grown.has("widened"), grown.toString());
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--init",
+        init.toString(), "--blocks", "2", "--out", dir.resolve("not-deeper").toString(), "--steps", "1"),
+        "--blocks must add blocks to an --init model");
   }
 }

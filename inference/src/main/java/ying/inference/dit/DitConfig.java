@@ -53,6 +53,12 @@ public record DitConfig(int latentChannels, int inputChannels, int patch, int di
     return forData(vocabSize, latentScale, true);
   }
 
+  /** This shape with {@code blocks} expert blocks (see {@link DitModel#deepened}). */
+  public DitConfig withLayers(int blocks) {
+    return new DitConfig(latentChannels, inputChannels, patch, dim, heads, blocks, textLayers, textTokens, vocabSize,
+        timeFrequencies, latentScale);
+  }
+
   public boolean imageToVideo() {
     return inputChannels == 2 * latentChannels;
   }

@@ -14,7 +14,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import ying.core.djl.Devices;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
@@ -117,6 +122,58 @@ public final class DitModel implements AutoCloseable {
       }
     }
     return m;
+  }
+
+  /**
+   * A deeper DiT that begins as {@code source}: its blocks copied in order and spread evenly over
+   * {@code layers} places, new blocks between them. A new block's modulation starts at zero
+   * (adaLN-Zero), so its gates close its residual branches and it passes its tokens on unchanged:
+   * the deeper network predicts exactly what the source does, and training grows the new blocks from
+   * there rather than relearning what the source knew (a deeper DiT from scratch would need all of
+   * the source's steps again). {@code source} stays open.
+   */
+  public static DitModel deepened(DitModel source, int layers) {
+    DitConfig c = source.config();
+    if (layers <= c.layers()) {
+      throw new IllegalArgumentException("a deeper DiT needs more than the source's " + c.layers() + " blocks, got "
+          + layers);
+    }
+    Map<String, NDArray> from = new HashMap<>();
+    for (var p : source.network.getParameters()) {
+      from.put(childKey(p.getKey()), p.getValue().getArray());
+    }
+    int[] sourceOf = new int[layers];
+    Arrays.fill(sourceOf, -1);
+    for (int i = 0; i < c.layers(); i++) {
+      sourceOf[(int) ((long) i * layers / c.layers())] = i;
+    }
+    DitModel m = create(c.withLayers(layers), source.tokenizer, 0);
+    for (var p : m.network.getParameters()) {
+      String key = childKey(p.getKey());
+      Matcher block = BLOCK_KEY.matcher(key);
+      if (block.matches()) {
+        int old = sourceOf[Integer.parseInt(block.group(1))];
+        if (old < 0) {
+          continue; // a new block: drawn fresh, its modulation zero
+        }
+        key = "block" + old + block.group(2);
+      }
+      NDArray w = from.get(key);
+      if (w == null || !w.getShape().equals(p.getValue().getArray().getShape())) {
+        m.close();
+        throw new IllegalStateException("cannot deepen: " + key + " is " + (w == null ? "missing" : w.getShape())
+            + " in the source, " + p.getValue().getArray().getShape() + " in the deeper DiT");
+      }
+      Weights.replace(p.getValue(), w);
+    }
+    return m;
+  }
+
+  private static final Pattern BLOCK_KEY = Pattern.compile("block(\\d+)(_.*)");
+
+  /** A parameter's key without the network's child number ("05block0_..." to "block0_..."), which depends on the depth. */
+  private static String childKey(String key) {
+    return key.substring(2);
   }
 
   /** Loads the float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */

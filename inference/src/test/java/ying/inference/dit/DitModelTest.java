@@ -54,4 +54,51 @@ class DitModelTest {
       }
     }
   }
+
+  @Test
+  void aDeepenedModelPredictsAsItsSourceUntilItsNewBlocksLearn() {
+    Tokenizer tokenizer = Tokenizer.build(CAPTIONS);
+    DitConfig c = new DitConfig(4, 8, 2, 32, 4, 3, 1, 12, tokenizer.size(), 32, 0.7f);
+    try (NDManager m = NDManager.newBaseManager(); DitModel source = DitModel.create(c, tokenizer, 3)) {
+      m.getEngine().setRandomSeed(5);
+      for (Parameter p : source.network().getParameters().values()) {
+        Weights.replace(p, m.randomNormal(p.getArray().getShape()).mul(0.3f));
+      }
+      try (DitModel deep = DitModel.deepened(source, 5)) {
+        assertEquals(c.withLayers(5), deep.config());
+        NDArray input = m.randomNormal(new Shape(2, 8, 3, 4, 4));
+        NDArray steps = m.create(new int[] {40, 650});
+        NDList captions = source.captions(m, CAPTIONS);
+        NDArray before = source.velocity(new ParameterStore(m, false), input, steps, captions, false);
+        NDArray after = deep.velocity(new ParameterStore(m, false), input, steps, captions, false);
+        assertTrue(before.abs().mean().getFloat() > 0.05f, "the source predicts something");
+        assertEquals(0f, after.sub(before).abs().max().getFloat(), 1e-4f);
+        // The source's three blocks sit at 0, 1 and 3 of five; 2 and 4 are new, their gates shut.
+        var to = deep.network().getParameters();
+        var from = source.network().getParameters();
+        for (int i = 0; i < to.size(); i++) {
+          String key = to.get(i).getKey();
+          NDArray w = to.get(i).getValue().getArray();
+          if (key.matches("\\d\\dblock[24]_.*modulation.*")) {
+            assertEquals(0f, w.abs().max().getFloat(), key);
+          } else if (key.matches("\\d\\dblock3_.*")) {
+            NDArray was = from.get(key.replaceFirst("^\\d\\dblock3_", "07block2_")).getArray();
+            assertEquals(0f, w.sub(was).abs().max().getFloat(), key);
+          }
+        }
+        // Open a new block's gates: the deeper network now computes something else.
+        for (int i = 0; i < to.size(); i++) {
+          if (to.get(i).getKey().matches("\\d\\dblock2_.*modulation_weight")) {
+            Parameter p = to.get(i).getValue();
+            Weights.replace(p, m.randomNormal(p.getArray().getShape()));
+          }
+        }
+        NDArray moved = deep.velocity(new ParameterStore(m, false), input, steps, captions, false);
+        assertTrue(moved.sub(after).abs().max().getFloat() > 1e-2f, "the new block takes part");
+        IllegalArgumentException shallower = assertThrows(IllegalArgumentException.class,
+            () -> DitModel.deepened(source, 3));
+        assertTrue(shallower.getMessage().contains("more than the source's 3 blocks"), shallower.getMessage());
+      }
+    }
+  }
 }

@@ -114,19 +114,29 @@ public final class DitTrainer {
 
   /**
    * The --init model for a run in {@code cfg}'s mode: as it is, or, text-to-video for an
-   * image-to-video run, widened to read the first frame. An image-to-video one has no frame to drop
-   * for a text-to-video run and is refused.
+   * image-to-video run, widened to read the first frame; deepened when the run's architecture has
+   * more blocks. An image-to-video one has no frame to drop for a text-to-video run and is refused.
    */
   private static DitModel fineTuned(DitModel init, DitTrainingConfig cfg) {
-    if (init.config().imageToVideo() == cfg.imageToVideo()) {
-      return init;
+    DitModel m = init;
+    if (m.config().imageToVideo() != cfg.imageToVideo()) {
+      try (DitModel textToVideo = m) {
+        refuseTextOnlyRun(cfg.init(), textToVideo.config(), cfg.imageToVideo());
+        System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
+            + "weights for the frame zero at first, so training starts from what it learnt");
+        m = DitModel.widenedForImage(textToVideo);
+      }
     }
-    try (init) {
-      refuseTextOnlyRun(cfg.init(), init.config(), cfg.imageToVideo());
-      System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
-          + "weights for the frame zero at first, so training starts from what it learnt");
-      return DitModel.widenedForImage(init);
+    int layers = m.config().layers();
+    if (cfg.architecture() != null && cfg.architecture().layers() > layers) {
+      try (DitModel shallow = m) {
+        System.err.println("train-dit: " + cfg.init() + "'s " + layers + " blocks spread over "
+            + cfg.architecture().layers() + "; the new ones start as the identity, so training starts from what it"
+            + " learnt");
+        m = DitModel.deepened(shallow, cfg.architecture().layers());
+      }
     }
+    return m;
   }
 
   /** An image-to-video --init model has no first frame to drop for a text-to-video run. */

@@ -9,7 +9,9 @@ import ying.inference.dit.DitConfig;
  * @param vae the VAE ref whose latents the dataset holds (checked against the dataset's manifest)
  * @param init a DiT checkpoint to fine-tune from, or null to start fresh
  * @param architecture the network to start fresh with (its vocabulary and latent scale are filled in
- *     from the data and the VAE); null for {@link DitConfig#defaults}
+ *     from the data and the VAE); null for {@link DitConfig#defaults}. With {@code init}, null, or a
+ *     shape whose block count, if more than the init's, grows a deeper DiT from it
+ *     ({@link ying.inference.dit.DitModel#deepened})
  * @param imageToVideo whether the first frame's latents condition the model (i2v) or only the caption (t2v)
  * @param captionDropout share of captions replaced by the empty caption, for classifier-free guidance
  * @param imageDropout image-to-video only: share of clips whose first-frame condition is zeroed, so

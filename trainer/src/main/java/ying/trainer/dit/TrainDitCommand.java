@@ -81,8 +81,9 @@ public final class TrainDitCommand implements YingCommand {
       description = "Token width of a new DiT (heads of 64). Default: 128; an --init model keeps its own.")
   Integer width;
 
-  @Option(names = "--blocks", paramLabel = "N",
-      description = "Expert transformer blocks of a new DiT. Default: 4; an --init model keeps its own.")
+  @Option(names = "--blocks", paramLabel = "N", description = {"Expert transformer blocks of a new DiT. Default: 4; an",
+      "--init model keeps its own, or, given more, grows into a deeper DiT: its blocks spread evenly, new ones",
+      "between them that start as the identity (so training starts from what it learnt)."})
   Integer blocks;
 
   @Option(names = "--patch", paramLabel = "N",
@@ -98,11 +99,19 @@ public final class TrainDitCommand implements YingCommand {
     return architecture(width, blocks, null, i2v);
   }
 
-  /** Refuses --width, --blocks or --patch beside an --init model, which keeps its own shape. */
-  public static void refuseShapeWithInit(Object init, Integer width, Integer blocks, Integer patch) {
-    if (init != null && (width != null || blocks != null || patch != null)) {
-      throw new IllegalArgumentException("--width, --blocks and --patch shape a new DiT; " + init
-          + " keeps its own shape");
+  /** Refuses --width or --patch beside an --init model, which keeps its own (--blocks may deepen it). */
+  public static void refuseShapeWithInit(Object init, Integer width, Integer patch) {
+    if (init != null && (width != null || patch != null)) {
+      throw new IllegalArgumentException("--width and --patch shape a new DiT; " + init
+          + " keeps its own (--blocks can grow it deeper)");
+    }
+  }
+
+  /** Refuses a --blocks beside an --init model that would not make it deeper. */
+  public static void refuseShallowerInit(Object init, DitConfig initConfig, Integer blocks) {
+    if (blocks != null && blocks <= initConfig.layers()) {
+      throw new IllegalArgumentException("--blocks with --init grows a deeper DiT: " + init + " has "
+          + initConfig.layers() + " blocks, so --blocks must be more, got " + blocks);
     }
   }
 
@@ -133,7 +142,7 @@ public final class TrainDitCommand implements YingCommand {
 
   @Override
   public Integer call() throws Exception {
-    refuseShapeWithInit(init, width, blocks, patch);
+    refuseShapeWithInit(init, width, patch);
     String root = registry == null ? Registry.defaultRoot() : registry;
     // A new DiT's options are checked before Spark starts; an --init model's defaults need its manifest.
     DitTrainingConfig fresh = init == null ? config(root, mode == null ? "t2v" : mode, imageDropout) : null;
@@ -164,6 +173,7 @@ public final class TrainDitCommand implements YingCommand {
     String m = mode != null ? mode : initI2v ? "i2v" : "t2v";
     Float dropout = imageDropout == null && initI2v && m.equals("i2v")
         ? Float.valueOf((float) manifest.path("image_dropout").asDouble(0)) : imageDropout;
+    refuseShallowerInit(init, initConfig, blocks);
     DitTrainingConfig cfg = config(root, m, dropout);
     DitTrainer.refuseTextOnlyRun(init, initConfig, cfg.imageToVideo());
     return cfg;

@@ -144,6 +144,17 @@ class DitTrainingTest {
         assertEquals(ref, wide.manifest().get("parent").asText());
         assertEquals(2 * model.config().latentChannels(), model.config().inputChannels());
       }
+      // --blocks grows it deeper: its blocks spread over more, the manifest's config says how many.
+      assertEquals(0, Main.run("train-dit", "--data", latents, "--registry", registry, "--init", ref, "--blocks", "3",
+          "--steps", "2", "--batch", "2", "--samples", "0", "--master", "local[1]"));
+      try (Checkpoint deep = new Registry(Storage.local(), registry).load(ModelRef.parse("dit"));
+          DitModel model = DitModel.load(deep)) {
+        assertEquals(ref, deep.manifest().get("parent").asText());
+        assertEquals(3, model.config().layers());
+        assertEquals(TINY.layers(), DitConfig.fromJson(ckpt.config()).layers());
+      }
+      assertEquals(1, Main.run("train-dit", "--data", latents, "--registry", registry, "--init", ref, "--blocks",
+          String.valueOf(TINY.layers()), "--steps", "2", "--master", "local[1]"), "--blocks must add blocks");
       String i2v = widened.ref().toString();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> DitTrainer.train(config(latents, i2v, false, 2), captions, Storage.local()));
