@@ -259,18 +259,7 @@ public final class TrainDitRaw implements Callable<Integer> {
     if (init == null) {
       return DitModel.create(config, tokenizer, seed);
     }
-    DitModel m = DitModel.load(init, initConfig, tokenizer);
-    if (config.imageToVideo() != initConfig.imageToVideo()) {
-      try (DitModel textToVideo = m) {
-        m = DitModel.widenedForImage(textToVideo);
-      }
-    }
-    if (config.layers() != initConfig.layers()) {
-      try (DitModel shallow = m) {
-        m = DitModel.deepened(shallow, config.layers());
-      }
-    }
-    return m;
+    return DitModel.grown(DitModel.load(init, initConfig, tokenizer), config.imageToVideo(), config.layers());
   }
 
   /**

@@ -34,6 +34,7 @@ public final class DitModel implements AutoCloseable {
   public static final String PARAMS = "dit";
   public static final String PARAMS_FILE = PARAMS + "-0000.params";
   public static final String TOKENIZER_FILE = "tokenizer.json";
+  private static final Pattern BLOCK_KEY = Pattern.compile("block(\\d+)(_.*)");
 
   private final Model model;
   private final ExpertDit network;
@@ -169,11 +170,29 @@ public final class DitModel implements AutoCloseable {
     return m;
   }
 
-  private static final Pattern BLOCK_KEY = Pattern.compile("block(\\d+)(_.*)");
-
   /** A parameter's key without the network's child number ("05block0_..." to "block0_..."), which depends on the depth. */
   private static String childKey(String key) {
     return key.substring(2);
+  }
+
+  /**
+   * {@code source} grown to read a first frame ({@link #widenedForImage}) if {@code imageToVideo}
+   * asks and it does not, and to {@code layers} blocks ({@link #deepened}) if that is more than it
+   * has: {@code source} itself when neither applies, else a new model, {@code source} closed.
+   */
+  public static DitModel grown(DitModel source, boolean imageToVideo, int layers) {
+    DitModel m = source;
+    if (imageToVideo && !m.config().imageToVideo()) {
+      try (DitModel textToVideo = m) {
+        m = widenedForImage(textToVideo);
+      }
+    }
+    if (layers > m.config().layers()) {
+      try (DitModel shallow = m) {
+        m = deepened(shallow, layers);
+      }
+    }
+    return m;
   }
 
   /** Loads the float16 weights that {@link #save} wrote into {@code dir}, for a network of {@code config}. */

@@ -118,25 +118,23 @@ public final class DitTrainer {
    * more blocks. An image-to-video one has no frame to drop for a text-to-video run and is refused.
    */
   private static DitModel fineTuned(DitModel init, DitTrainingConfig cfg) {
-    DitModel m = init;
-    if (m.config().imageToVideo() != cfg.imageToVideo()) {
-      try (DitModel textToVideo = m) {
-        refuseTextOnlyRun(cfg.init(), textToVideo.config(), cfg.imageToVideo());
-        System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
-            + "weights for the frame zero at first, so training starts from what it learnt");
-        m = DitModel.widenedForImage(textToVideo);
-      }
+    DitConfig c = init.config();
+    try {
+      refuseTextOnlyRun(cfg.init(), c, cfg.imageToVideo());
+    } catch (IllegalArgumentException e) {
+      init.close();
+      throw e;
     }
-    int layers = m.config().layers();
-    if (cfg.architecture() != null && cfg.architecture().layers() > layers) {
-      try (DitModel shallow = m) {
-        System.err.println("train-dit: " + cfg.init() + "'s " + layers + " blocks spread over "
-            + cfg.architecture().layers() + "; the new ones start as the identity, so training starts from what it"
-            + " learnt");
-        m = DitModel.deepened(shallow, cfg.architecture().layers());
-      }
+    if (cfg.imageToVideo() && !c.imageToVideo()) {
+      System.err.println("train-dit: " + cfg.init() + " is text-to-video: widened to read the first frame, its "
+          + "weights for the frame zero at first, so training starts from what it learnt");
     }
-    return m;
+    int layers = cfg.architecture() == null ? c.layers() : cfg.architecture().layers();
+    if (layers > c.layers()) {
+      System.err.println("train-dit: " + cfg.init() + "'s " + c.layers() + " blocks spread over " + layers
+          + "; the new ones start as the identity, so training starts from what it learnt");
+    }
+    return DitModel.grown(init, cfg.imageToVideo(), layers);
   }
 
   /** An image-to-video --init model has no first frame to drop for a text-to-video run. */
