@@ -18,16 +18,21 @@ import ying.core.text.Tokenizer;
 class DitModelTest {
   private static final List<String> CAPTIONS = List.of("a red ball moves left", "the camera pans right over grass");
 
+  /** A fresh DiT predicts zero (its output starts at zero): every weight given a value, as training would. */
+  private static DitModel trainedLooking(DitConfig c, Tokenizer tokenizer, NDManager m, int seed) {
+    DitModel model = DitModel.create(c, tokenizer, 3);
+    m.getEngine().setRandomSeed(seed);
+    for (Parameter p : model.network().getParameters().values()) {
+      Weights.replace(p, m.randomNormal(p.getArray().getShape()).mul(0.3f));
+    }
+    return model;
+  }
+
   @Test
   void aWidenedModelReadsTheFirstFrameButPredictsAsItsTextToVideoSource() {
     Tokenizer tokenizer = Tokenizer.build(CAPTIONS);
     DitConfig c = new DitConfig(4, 4, 2, 32, 4, 2, 1, 12, tokenizer.size(), 32, 0.7f);
-    try (NDManager m = NDManager.newBaseManager(); DitModel source = DitModel.create(c, tokenizer, 3)) {
-      // A fresh DiT predicts zero (its output starts at zero): give every weight a value, as training would.
-      m.getEngine().setRandomSeed(4);
-      for (Parameter p : source.network().getParameters().values()) {
-        Weights.replace(p, m.randomNormal(p.getArray().getShape()).mul(0.3f));
-      }
+    try (NDManager m = NDManager.newBaseManager(); DitModel source = trainedLooking(c, tokenizer, m, 4)) {
       try (DitModel wide = DitModel.widenedForImage(source)) {
         assertTrue(wide.config().imageToVideo());
         assertEquals(c.forData(c.vocabSize(), c.latentScale(), true), wide.config());
@@ -59,11 +64,7 @@ class DitModelTest {
   void aDeepenedModelPredictsAsItsSourceUntilItsNewBlocksLearn() {
     Tokenizer tokenizer = Tokenizer.build(CAPTIONS);
     DitConfig c = new DitConfig(4, 8, 2, 32, 4, 3, 1, 12, tokenizer.size(), 32, 0.7f);
-    try (NDManager m = NDManager.newBaseManager(); DitModel source = DitModel.create(c, tokenizer, 3)) {
-      m.getEngine().setRandomSeed(5);
-      for (Parameter p : source.network().getParameters().values()) {
-        Weights.replace(p, m.randomNormal(p.getArray().getShape()).mul(0.3f));
-      }
+    try (NDManager m = NDManager.newBaseManager(); DitModel source = trainedLooking(c, tokenizer, m, 5)) {
       try (DitModel deep = DitModel.deepened(source, 5)) {
         assertEquals(c.withLayers(5), deep.config());
         NDArray input = m.randomNormal(new Shape(2, 8, 3, 4, 4));
