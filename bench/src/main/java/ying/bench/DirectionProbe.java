@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.dataset.DatasetBatch;
 import ying.core.synth.Directions;
+import ying.core.synth.ObjectWords;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitConfig;
@@ -30,7 +31,9 @@ import ying.inference.dit.NoiseSchedule;
  * ignores "left" from one that reads it but draws too little motion; the loss can. For the val
  * clips of a raw latent file, the v-loss of the true caption is set against the loss of the same
  * caption with the camera's direction turned round ("pans left" for "pans right"), with the
- * objects' directions turned round (left for right, up for down), and with no caption at all, each
+ * objects' directions turned round (left for right, up for down), with each object's shape, colour
+ * or size changed ({@link ObjectWords}: how well the words the videos are graded on are read, set
+ * beside the directions), and with no caption at all, each
  * at fixed noise levels with the same noise. A model that reads a word fits its clips worse when
  * the word lies; one that ignores it scores both alike. An image-to-video DiT gets each clip's own
  * first latent frame beside the noisy latents, as in training, or with --no-frame a zeroed one, as
@@ -74,8 +77,11 @@ public final class DirectionProbe implements Callable<Integer> {
     }
   }
 
-  /** One noise step's result: the true captions' mean loss, the two turns' gaps and the gap of no caption. */
-  record Row(int step, double truth, Gap camera, Gap objects, double noCaption) {}
+  /**
+   * One noise step's result: the true captions' mean loss, the gaps of the two turns of direction and
+   * of the three turns of the objects' words ({@link ObjectWords}), and the gap of no caption.
+   */
+  record Row(int step, double truth, Gap camera, Gap objects, Gap shapes, Gap colours, Gap sizes, double noCaption) {}
 
   @Override
   public Integer call() throws Exception {
@@ -97,12 +103,13 @@ public final class DirectionProbe implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s%s on %d %s clips of %s (%d name a camera pan, %d an object's travel)%n",
           dit, noFrame ? " without first frames" : "", to - from, kind, latents,
           count(changed(clips, Directions::turnCamera)), count(changed(clips, Directions::turnObjects)));
-      System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) | no caption (gap) |");
-      System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+      System.out.println("| step | true caption | camera turned (gap, worse in) | objects turned (gap, worse in) "
+          + "| shapes turned | colours turned | sizes turned | no caption (gap) |");
+      System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (int t : steps) {
         Row r = row(model, clips, t, seed, !noFrame);
-        System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %s | %+.4f |%n", t, r.truth(), r.camera(), r.objects(),
-            r.noCaption());
+        System.out.printf(Locale.ROOT, "| %d | %.4f | %s | %s | %s | %s | %s | %+.4f |%n", t, r.truth(), r.camera(),
+            r.objects(), r.shapes(), r.colours(), r.sizes(), r.noCaption());
       }
     }
     return 0;
@@ -118,13 +125,19 @@ public final class DirectionProbe implements Callable<Integer> {
       throw new IllegalArgumentException("noise steps lie in 0.." + (schedule.steps() - 1) + ", got " + t);
     }
     double[] truth = losses(model, batches, t, schedule, seed, frame, c -> c);
-    double[] camera = losses(model, batches, t, schedule, seed, frame, Directions::turnCamera);
-    double[] objects = losses(model, batches, t, schedule, seed, frame, Directions::turnObjects);
     double[] none = losses(model, batches, t, schedule, seed, frame, c -> null);
     double base = Arrays.stream(truth).average().orElse(Double.NaN);
-    return new Row(t, base, gap(truth, camera, changed(batches, Directions::turnCamera)),
-        gap(truth, objects, changed(batches, Directions::turnObjects)),
+    return new Row(t, base, turned(model, batches, t, schedule, seed, frame, truth, Directions::turnCamera),
+        turned(model, batches, t, schedule, seed, frame, truth, Directions::turnObjects),
+        turned(model, batches, t, schedule, seed, frame, truth, ObjectWords::turnShapes),
+        turned(model, batches, t, schedule, seed, frame, truth, ObjectWords::turnColours),
+        turned(model, batches, t, schedule, seed, frame, truth, ObjectWords::turnSizes),
         Arrays.stream(none).average().orElse(Double.NaN) - base);
+  }
+
+  private static Gap turned(DitModel model, List<DatasetBatch> batches, int t, NoiseSchedule schedule, long seed,
+      boolean frame, double[] truth, UnaryOperator<String> turn) {
+    return gap(truth, losses(model, batches, t, schedule, seed, frame, turn), changed(batches, turn));
   }
 
   /** A checkpoint's config (its manifest's) or a TrainDitRaw run folder's (config.json). */

@@ -38,6 +38,7 @@ import ying.inference.generate.Generation;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
 import ying.inference.vae.VideoTensors;
+import ying.trainer.dit.DitObjective;
 import ying.trainer.dit.DitTrainer;
 import ying.trainer.dit.TrainDitCommand;
 import ying.trainer.vae.TrainVaeCommand;
@@ -200,7 +201,7 @@ public final class GpuCheck implements Callable<Integer> {
       return timeSteps("train-dit " + dit.config().dim() + "x" + dit.config().layers(), warm, timed, losses, device,
           () -> {
             try (NDManager scope = dit.djlModel().getNDManager().newSubManager()) {
-              float loss = DitTrainer.backward(trainer, dit, b, schedule, rng, 0.1f, 0f, 0f, scope);
+              float loss = DitTrainer.backward(trainer, dit, b, schedule, rng, DitObjective.captionDropout(0.1f), scope);
               requireOn(device, "DiT gradients", dit.djlModel().getBlock().getParameters());
               trainer.step();
               return loss;

@@ -18,6 +18,7 @@ import ying.core.text.Tokenizer;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
 import ying.trainer.Publishing;
+import ying.trainer.dit.DitObjective;
 import ying.trainer.dit.DitTrainer;
 import ying.trainer.dit.DitTrainingConfig;
 
@@ -83,8 +84,8 @@ public final class PublishDit implements Callable<Integer> {
     DitTrainingConfig cfg = new DitTrainingConfig(dataset, registry == null ? Registry.defaultRoot() : registry, vae,
         run.path("init").asText(null), null, name, config.imageToVideo(), steps,
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
-        (float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
-        (float) run.path("direction_contrast").asDouble(0),
+        new DitObjective((float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
+            (float) run.path("direction_contrast").asDouble(0), (float) run.path("noise_tilt").asDouble(1)),
         run.path("seed").asLong(), 10, 250, samples,
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,

@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,6 +26,7 @@ import ying.inference.dit.NoiseSchedule;
 import ying.inference.vae.VaeConfig;
 import ying.inference.vae.VaeModel;
 import ying.trainer.Publishing;
+import ying.trainer.dit.DitObjective;
 import ying.trainer.dit.DitTrainer;
 import ying.trainer.dit.TrainDitCommand;
 import ying.trainer.dit.DitTrainingConfig;
@@ -89,6 +92,10 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Option(names = "--direction-contrast", defaultValue = "0", description = {"Weight of a hinge asking each clip's loss",
       "to be lower under its caption than under the caption with its directions turned round (default: ${DEFAULT-VALUE})."})
   float directionContrast;
+
+  @Option(names = "--noise-tilt", defaultValue = "1", paramLabel = "K", description = {"How each clip's noise step t of T",
+      "is drawn: 1 uniformly, K with density K (t/T)^(K-1), above 1 more near pure noise (default: ${DEFAULT-VALUE})."})
+  float noiseTilt;
 
   @Option(names = "--seed", defaultValue = "0", description = "Order and noise (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -170,8 +177,8 @@ public final class TrainDitRaw implements Callable<Integer> {
     int planned = options.steps != null ? options.steps : probe(run, config, tokenizer, data, rendered);
     String latentVae = run.provenance.path("latents").asText(null);
     DitTrainingConfig cfg = new DitTrainingConfig(run.dataset(latents), options.out.toString(), latentVae,
-        init == null ? null : init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup, captionDropout,
-        imageDropout, directionContrast, seed, 10, valEvery, 0, null);
+        init == null ? null : init.toString(), null, "dit", config.imageToVideo(), planned, batch, learningRate, warmup,
+        objective(), seed, 10, valEvery, 0, null);
     Files.createDirectories(options.out);
     try (DitModel model = startingModel(config, tokenizer)) {
       Random rng = new Random(seed);
@@ -190,12 +197,9 @@ public final class TrainDitRaw implements Callable<Integer> {
       ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainDitRaw.class,
           spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
-      if (imageDropout > 0) {
-        facts.put("image_dropout", imageDropout);
-      }
-      if (directionContrast > 0) {
-        facts.put("direction_contrast", directionContrast);
-      }
+      Map<String, Object> objectiveFacts = new LinkedHashMap<>();
+      cfg.objective().record(objectiveFacts);
+      facts.setAll((ObjectNode) RawRun.JSON.valueToTree(objectiveFacts));
       facts.put("vae", latentVae);
       render.record(facts);
       if (rendered != null) {
@@ -238,6 +242,10 @@ public final class TrainDitRaw implements Callable<Integer> {
       throw new java.io.UncheckedIOException("cannot write the snapshot " + dir, e);
     }
     System.err.println("train-dit-raw: snapshot of step " + step + " in " + dir);
+  }
+
+  private DitObjective objective() {
+    return new DitObjective(captionDropout, imageDropout, directionContrast, noiseTilt);
   }
 
   /** The --init checkpoint's shape deepened to --blocks, when given. */
@@ -309,8 +317,7 @@ public final class TrainDitRaw implements Callable<Integer> {
         Trainer trainer = copy.djlModel().newTrainer(DitTrainer.trainingConfig(Tracker.fixed(learningRate)))) {
       return run.plannedSteps(options.seconds, options.probeSteps, supply, () -> {
         try (NDManager scope = copy.djlModel().getNDManager().newSubManager()) {
-          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, captionDropout, imageDropout, directionContrast,
-              scope);
+          DitTrainer.backward(trainer, copy, batches.next(), schedule, rng, objective(), scope);
           trainer.step();
         }
       });

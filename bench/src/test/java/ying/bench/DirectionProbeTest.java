@@ -35,6 +35,7 @@ class DirectionProbeTest {
       assertEquals(8, row.camera().worse(), row.toString());
       assertTrue(row.camera().mean() > 0.01, row.toString());
       assertEquals(0, row.objects().of(), "no caption names an object's travel");
+      assertEquals(0, row.shapes().of() + row.colours().of() + row.sizes().of(), "no caption names an object");
       assertTrue(row.noCaption() > 0.01, row.toString());
     }
 

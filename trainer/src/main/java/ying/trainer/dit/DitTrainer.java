@@ -260,8 +260,7 @@ public final class DitTrainer {
       for (int step = 1; step <= cfg.steps(); step++) {
         DatasetBatch batch = batches.next();
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-          float value = backward(trainer, model, batch, schedule, rng, cfg.captionDropout(), cfg.imageDropout(),
-              cfg.directionContrast(), scope);
+          float value = backward(trainer, model, batch, schedule, rng, cfg.objective(), scope);
           if (!guard.admit(model.djlModel().getBlock(), value, step)) {
             continue;
           }
@@ -295,23 +294,22 @@ public final class DitTrainer {
    * with the gradients left in the trainer's parameters for {@code trainer.step()}.
    */
   public static float backward(Trainer trainer, DitModel model, DatasetBatch batch, NoiseSchedule schedule,
-      Random rng, float captionDropout, float imageDropout, float directionContrast, NDManager scope) {
+      Random rng, DitObjective objective, NDManager scope) {
     try (GradientCollector gc = trainer.newGradientCollector()) {
-      NDArray loss = loss(model, batch, schedule, rng, captionDropout, imageDropout, directionContrast, scope, true,
-          new ParameterStore(scope, false));
+      NDArray loss = loss(model, batch, schedule, rng, objective, scope, true, new ParameterStore(scope, false));
       gc.backward(loss);
       return loss.getFloat();
     }
   }
 
   /**
-   * Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}), each
-   * caption dropped with chance {@code dropout} and, for image-to-video, each first-frame condition
-   * zeroed with chance {@code imageDropout}; with {@code contrast} above 0, plus that weight of
-   * {@link #directionHinge}.
+   * Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}, drawn
+   * as the objective tilts them), each caption dropped with the objective's chance and, for
+   * image-to-video, each first-frame condition zeroed with its image dropout; with a direction
+   * contrast above 0, plus that weight of {@link #directionHinge}.
    */
-  static NDArray loss(DitModel model, DatasetBatch batch, NoiseSchedule schedule, Random rng, float dropout,
-      float imageDropout, float contrast, NDManager scope, boolean training, ParameterStore ps) {
+  static NDArray loss(DitModel model, DatasetBatch batch, NoiseSchedule schedule, Random rng, DitObjective objective,
+      NDManager scope, boolean training, ParameterStore ps) {
     if (!batch.hasLatents()) {
       throw new IllegalArgumentException("a batch without latents: build the dataset with --vae");
     }
@@ -327,13 +325,13 @@ public final class DitTrainer {
     float[] keepImage = new float[b];
     List<String> captions = new ArrayList<>(b);
     for (int i = 0; i < b; i++) {
-      int t = rng.nextInt(schedule.steps());
+      int t = objective.drawStep(rng, schedule.steps());
       steps[i] = t;
       signal[i] = (float) Math.sqrt(schedule.alphaBar(t));
       noiseLevel[i] = (float) Math.sqrt(1 - schedule.alphaBar(t));
-      captions.add(rng.nextFloat() < dropout ? null : batch.captions().get(i));
+      captions.add(rng.nextFloat() < objective.captionDropout() ? null : batch.captions().get(i));
       // Drawn only when asked for, so a seed without image dropout replays the runs made before it.
-      keepImage[i] = imageDropout > 0 && rng.nextFloat() < imageDropout ? 0f : 1f;
+      keepImage[i] = objective.imageDropout() > 0 && rng.nextFloat() < objective.imageDropout() ? 0f : 1f;
     }
     NDArray eps = DdimSampler.noise(scope, shape, rng.nextLong());
     NDArray a = scope.create(signal, new Shape(b, 1, 1, 1, 1));
@@ -343,12 +341,12 @@ public final class DitTrainer {
     NDArray input = c.imageToVideo() ? xt.concat(DitModel.firstFrameCondition(x0, shape.get(2))
         .mul(scope.create(keepImage, new Shape(b, 1, 1, 1, 1))), 1) : xt;
     NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), training);
-    if (contrast == 0) {
+    if (objective.directionContrast() == 0) {
       return v.sub(target).square().mean();
     }
     NDArray perClip = v.sub(target).square().reshape(b, -1).mean(new int[] {1});
     NDArray hinge = directionHinge(model, captions, input, steps, target, perClip, rng, training, ps);
-    return hinge == null ? perClip.mean() : perClip.mean().add(hinge.mul(contrast));
+    return hinge == null ? perClip.mean() : perClip.mean().add(hinge.mul(objective.directionContrast()));
   }
 
   /**
@@ -393,7 +391,8 @@ public final class DitTrainer {
     Random fixed = new Random(12345);
     for (DatasetBatch b : val) {
       try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-        sum += loss(model, b, schedule, fixed, 0f, 0f, 0f, scope, false, new ParameterStore(scope, false)).getFloat();
+        sum += loss(model, b, schedule, fixed, DitObjective.PLAIN, scope, false, new ParameterStore(scope, false))
+            .getFloat();
       }
     }
     return val.isEmpty() ? Double.NaN : sum / val.size();
@@ -449,12 +448,7 @@ public final class DitTrainer {
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
-      if (cfg.imageDropout() > 0) {
-        extra.put("image_dropout", cfg.imageDropout());
-      }
-      if (cfg.directionContrast() > 0) {
-        extra.put("direction_contrast", cfg.directionContrast());
-      }
+      cfg.objective().record(extra);
       extra.put("vae", vae.toString());
       extra.put("latents", onTheFly ? "encoded on the fly from the shards' frames" : "the shards' latents");
       extra.putAll(facts);

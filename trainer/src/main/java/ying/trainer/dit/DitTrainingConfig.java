@@ -13,28 +13,21 @@ import ying.inference.dit.DitConfig;
  *     shape whose block count, if more than the init's, grows a deeper DiT from it
  *     ({@link ying.inference.dit.DitModel#deepened})
  * @param imageToVideo whether the first frame's latents condition the model (i2v) or only the caption (t2v)
- * @param captionDropout share of captions replaced by the empty caption, for classifier-free guidance
- * @param imageDropout image-to-video only: share of clips whose first-frame condition is zeroed, so
- *     one network also learns to go from the caption alone
- * @param directionContrast weight of a hinge that asks each clip's loss under its caption to be lower
- *     than under the caption with its directions turned round (0: none)
+ * @param objective what each step's loss asks (caption and image dropout, the direction hinge, the
+ *     noise steps' tilt); image dropout only for an image-to-video DiT
  * @param samples val clips whose captions (and first frames, for i2v) are sampled into the checkpoint
  */
 public record DitTrainingConfig(String data, String registry, String vae, String init, DitConfig architecture,
     String name, boolean imageToVideo, int steps, int batch, float learningRate, int warmupSteps,
-    float captionDropout, float imageDropout, float directionContrast, long seed, int logEvery, int valEvery, int samples, String command) implements Serializable {
+    DitObjective objective, long seed, int logEvery, int valEvery, int samples, String command) implements Serializable {
 
   public DitTrainingConfig {
-    if (steps < 1 || batch < 1 || !(learningRate > 0) || !(captionDropout >= 0 && captionDropout < 1)) {
-      throw new IllegalArgumentException("steps, batch and learning rate must be positive and caption dropout in"
-          + " [0, 1)");
+    if (steps < 1 || batch < 1 || !(learningRate > 0)) {
+      throw new IllegalArgumentException("steps, batch and learning rate must be positive");
     }
-    if (!(imageDropout >= 0 && imageDropout < 1) || (imageDropout > 0 && !imageToVideo)) {
-      throw new IllegalArgumentException("image dropout must lie in [0, 1), and above 0 only for an image-to-video"
-          + " DiT, got " + imageDropout);
-    }
-    if (!(directionContrast >= 0)) {
-      throw new IllegalArgumentException("direction contrast must be 0 or more, got " + directionContrast);
+    if (objective.imageDropout() > 0 && !imageToVideo) {
+      throw new IllegalArgumentException("image dropout above 0 is only for an image-to-video DiT, got "
+          + objective.imageDropout());
     }
     if (samples < 0) {
       throw new IllegalArgumentException("samples must be 0 or more, got " + samples);

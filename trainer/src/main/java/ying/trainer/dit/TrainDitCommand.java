@@ -70,6 +70,11 @@ public final class TrainDitCommand implements YingCommand {
           "eval-generation). Default: an image-to-video --init model's own (its manifest's image_dropout); 0."})
   Float imageDropout;
 
+  @Option(names = "--noise-tilt", defaultValue = "1", paramLabel = "K",
+      description = {"How each clip's noise step t of T is drawn: 1 uniformly, K with density K (t/T)^(K-1),",
+          "so above 1 more steps near pure noise (where layout is set). Default: ${DEFAULT-VALUE}."})
+  float noiseTilt;
+
   @Option(names = "--seed", defaultValue = "0", description = "Weights, shuffling and noise. Default: ${DEFAULT-VALUE}.")
   long seed;
 
@@ -186,7 +191,8 @@ public final class TrainDitCommand implements YingCommand {
       default -> throw new IllegalArgumentException("--mode must be t2v or i2v, got '" + m + "'");
     };
     return new DitTrainingConfig(Storage.normalise(data), root, vae, init, architecture(width, blocks, patch, i2v), name,
-        i2v, steps, batch, learningRate, warmup, captionDropout, dropout == null ? 0f : dropout, 0f, seed, 10, valEvery,
+        i2v, steps, batch, learningRate, warmup,
+        new DitObjective(captionDropout, dropout == null ? 0f : dropout, 0f, noiseTilt), seed, 10, valEvery,
         samples, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
   }
 }

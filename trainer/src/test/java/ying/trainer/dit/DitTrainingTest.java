@@ -67,8 +67,8 @@ class DitTrainingTest {
   }
 
   private static DitTrainingConfig config(String data, String init, boolean i2v, int steps, int samples) {
-    return new DitTrainingConfig(data, registry, "vae", init, TINY, "dit", i2v, steps, 2, 2e-3f, 5, 0.1f, 0f, 0f, 1, 2, 20,
-        samples, "test");
+    return new DitTrainingConfig(data, registry, "vae", init, TINY, "dit", i2v, steps, 2, 2e-3f, 5,
+        DitObjective.captionDropout(0.1f), 1, 2, 20, samples, "test");
   }
 
   @Test
@@ -223,7 +223,8 @@ class DitTrainingTest {
   void imageToVideoTrainsOnTheFirstFramesLatents() throws Exception {
     DitTrainingConfig i2v = config(latents, null, true, 6);
     DitTrainingConfig cfg = new DitTrainingConfig(i2v.data(), i2v.registry(), i2v.vae(), null, TINY, "dit", true, 6,
-        i2v.batch(), i2v.learningRate(), i2v.warmupSteps(), i2v.captionDropout(), 0.5f, 0f, i2v.seed(), i2v.logEvery(),
+        i2v.batch(), i2v.learningRate(), i2v.warmupSteps(),
+        new DitObjective(i2v.objective().captionDropout(), 0.5f, 0f, 1f), i2v.seed(), i2v.logEvery(),
         i2v.valEvery(), 0, "test");
     DitTrainer.Result r = DitTrainer.train(cfg, captions, Storage.local());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref());
@@ -293,8 +294,8 @@ class DitTrainingTest {
             if (step > 0) {
               trainer.step();
             }
-            DitTrainer.backward(trainer, model, batch, ying.inference.dit.NoiseSchedule.defaults(), rng, 0f, dropout, 0f,
-                scope);
+            DitTrainer.backward(trainer, model, batch, ying.inference.dit.NoiseSchedule.defaults(), rng,
+                new DitObjective(0f, dropout, 0f, 1f), scope);
           }
           // The patch embedding's input holds each cell's channels innermost: latents, then the condition.
           ai.djl.nn.Parameter embed = model.djlModel().getBlock().getParameters().stream()
@@ -319,7 +320,7 @@ class DitTrainingTest {
       }
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitTrainingConfig(latents,
-        registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, 0.1f, 0.5f, 0f, 1, 2, 20, 0, "test"));
+        registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, new DitObjective(0.1f, 0.5f, 0f, 1f), 1, 2, 20, 0, "test"));
     assertTrue(e.getMessage().contains("image-to-video"), e.getMessage());
     // train-dit hands --image-dropout to the same check, before Spark starts.
     assertEquals(1, Main.run("train-dit", "--data", latents, "--registry", registry, "--mode", "t2v", "--image-dropout",

@@ -1,0 +1,67 @@
+package ying.trainer.dit;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * What each DiT training step's loss asks of the network beside fitting v: which captions and first
+ * frames it hides, whether lies about direction must cost, and at which noise levels it is asked.
+ *
+ * @param captionDropout share of captions replaced by the empty caption, for classifier-free guidance
+ * @param imageDropout image-to-video only: share of clips whose first-frame condition is zeroed, so
+ *     one network also learns to go from the caption alone
+ * @param directionContrast weight of a hinge that asks each clip's loss under its caption to be lower
+ *     than under the caption with its directions turned round (0: none)
+ * @param noiseTilt how a clip's noise step t of T is drawn: 1 uniformly; k with density k (t/T)^(k-1),
+ *     so above 1 more of the steps land near pure noise, where where and what the objects are is
+ *     decided, and below 1 more near the clean end, where their detail is
+ */
+public record DitObjective(float captionDropout, float imageDropout, float directionContrast, float noiseTilt)
+    implements Serializable {
+
+  /** The val loss's: every caption and frame kept, no hinge, steps drawn uniformly. */
+  public static final DitObjective PLAIN = new DitObjective(0f, 0f, 0f, 1f);
+
+  public DitObjective {
+    if (!(captionDropout >= 0 && captionDropout < 1)) {
+      throw new IllegalArgumentException("caption dropout must lie in [0, 1), got " + captionDropout);
+    }
+    if (!(imageDropout >= 0 && imageDropout < 1)) {
+      throw new IllegalArgumentException("image dropout must lie in [0, 1), got " + imageDropout);
+    }
+    if (!(directionContrast >= 0)) {
+      throw new IllegalArgumentException("direction contrast must be 0 or more, got " + directionContrast);
+    }
+    if (!(noiseTilt > 0 && noiseTilt <= 16)) {
+      throw new IllegalArgumentException("noise tilt must lie in (0, 16], got " + noiseTilt);
+    }
+  }
+
+  /** Caption dropout alone, the rest as {@link #PLAIN}. */
+  public static DitObjective captionDropout(float share) {
+    return new DitObjective(share, 0f, 0f, 1f);
+  }
+
+  /** A noise step of {@code steps}; a tilt of 1 draws one int from rng, as runs made before the tilt did. */
+  int drawStep(Random rng, int steps) {
+    if (noiseTilt == 1f) {
+      return rng.nextInt(steps);
+    }
+    double u = rng.nextDouble();
+    return Math.min(steps - 1, (int) (steps * Math.pow(u, 1.0 / noiseTilt)));
+  }
+
+  /** The facts a run's manifest records beside its command: each setting that is not the plain one. */
+  public void record(Map<String, Object> facts) {
+    if (imageDropout > 0) {
+      facts.put("image_dropout", imageDropout);
+    }
+    if (directionContrast > 0) {
+      facts.put("direction_contrast", directionContrast);
+    }
+    if (noiseTilt != 1f) {
+      facts.put("noise_tilt", noiseTilt);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package ying.trainer.dit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DitObjectiveTest {
+  @Test
+  void anUntiltedDrawReplaysTheUniformStepsOfEarlierRuns() {
+    Random a = new Random(7);
+    Random b = new Random(7);
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(b.nextInt(1000), DitObjective.PLAIN.drawStep(a, 1000));
+    }
+  }
+
+  @Test
+  void aTiltMovesTheStepsTowardsNoiseAboveOneAndTowardsTheCleanEndBelow() {
+    // Density k (t/T)^(k-1): a share 1 - 0.5^k of the steps in the noisier half.
+    assertEquals(0.75, noisierHalf(2f), 0.01);
+    assertEquals(0.875, noisierHalf(3f), 0.01);
+    assertEquals(0.5, noisierHalf(1f), 0.01);
+    assertEquals(1 - Math.pow(0.5, 0.5), noisierHalf(0.5f), 0.01);
+  }
+
+  @Test
+  void everyDrawnStepLiesOnTheSchedule() {
+    Random rng = new Random(3);
+    DitObjective steep = new DitObjective(0f, 0f, 0f, 16f);
+    for (int i = 0; i < 10_000; i++) {
+      int t = steep.drawStep(rng, 1000);
+      assertTrue(t >= 0 && t < 1000, "step " + t);
+    }
+  }
+
+  @Test
+  void refusesSettingsOutsideTheirRangeAndRecordsOnlyThoseThatAreNotPlain() {
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(1f, 0f, 0f, 1f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, -0.1f, 0f, 1f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, -1f, 1f));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, 0f, 0f));
+    assertTrue(e.getMessage().contains("noise tilt"), e.getMessage());
+    Map<String, Object> facts = new LinkedHashMap<>();
+    DitObjective.captionDropout(0.1f).record(facts);
+    assertEquals(Map.of(), facts);
+    new DitObjective(0.1f, 0.5f, 0f, 2f).record(facts);
+    assertEquals(Map.of("image_dropout", 0.5f, "noise_tilt", 2f), facts);
+  }
+
+  private static double noisierHalf(float tilt) {
+    DitObjective o = new DitObjective(0.1f, 0f, 0f, tilt);
+    Random rng = new Random(11);
+    int n = 40_000;
+    int high = 0;
+    for (int i = 0; i < n; i++) {
+      high += o.drawStep(rng, 1000) >= 500 ? 1 : 0;
+    }
+    return (double) high / n;
+  }
+}
