@@ -2,12 +2,8 @@ package ying.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +21,7 @@ import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
 import ying.inference.dit.NoiseSchedule;
+import ying.trainer.dit.DitTrainer;
 
 /**
  * Does a DiT read the words that say which way things move? Sampling cannot tell a model that
@@ -140,6 +137,12 @@ public final class DirectionProbe implements Callable<Integer> {
     return gap(truth, losses(model, batches, t, schedule, seed, frame, turn), changed(batches, turn));
   }
 
+  private static float[] filled(int n, float value) {
+    float[] out = new float[n];
+    Arrays.fill(out, value);
+    return out;
+  }
+
   /** A checkpoint's config (its manifest's) or a TrainDitRaw run folder's (config.json). */
   static DitConfig config(Path dir) throws IOException {
     return DitConfig.fromJson(RawRun.networkConfig(dir));
@@ -187,23 +190,16 @@ public final class DirectionProbe implements Callable<Integer> {
     int from = 0;
     for (DatasetBatch batch : batches) {
       int b = batch.size();
-      int[] z = batch.latentShape();
       try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
-        Shape shape = new Shape(b, z[0], z[1], z[2], z[3]);
         List<String> captions = batch.captions().stream().map(caption).toList();
-        NDArray x0 = scope.create(ByteBuffer.wrap(batch.latents()).order(ByteOrder.LITTLE_ENDIAN), shape,
-            DataType.FLOAT16).toType(DataType.FLOAT32, false).mul(scope.create(model.config().latentScale()));
-        NDArray eps = DdimSampler.noise(scope, shape, seed * 1_000_003L + t * 7919L + from);
-        NDArray xt = x0.mul(scope.create(a)).add(eps.mul(scope.create(s)));
-        NDArray target = eps.mul(scope.create(a)).sub(x0.mul(scope.create(s)));
-        float[] ts = new float[b];
-        Arrays.fill(ts, t);
+        NDArray x0 = DitTrainer.cleanLatents(scope, batch, model.config().latentScale());
+        NDArray eps = DdimSampler.noise(scope, x0.getShape(), seed * 1_000_003L + t * 7919L + from);
         // Image-to-video: the clip's own first latent frame beside the noisy latents, as in training.
-        NDArray condition = model.config().imageToVideo() ? DitModel.firstFrameCondition(x0, z[1]) : null;
-        NDArray input = condition == null ? xt : xt.concat(frame ? condition : condition.zerosLike(), 1);
-        NDArray v = model.velocity(new ParameterStore(scope, false), input, scope.create(ts),
+        DitTrainer.Noised noised = DitTrainer.noised(model.config(), x0, eps, filled(b, a), filled(b, s),
+            filled(b, frame ? 1f : 0f));
+        NDArray v = model.velocity(new ParameterStore(scope, false), noised.input(), scope.create(filled(b, t)),
             model.captions(scope, captions), false);
-        float[] perClip = v.sub(target).square().reshape(b, -1).mean(new int[] {1}).toFloatArray();
+        float[] perClip = v.sub(noised.target()).square().reshape(b, -1).mean(new int[] {1}).toFloatArray();
         for (int k = 0; k < b; k++) {
           out[from + k] = perClip[k];
         }

@@ -93,6 +93,10 @@ public final class TrainDitRaw implements Callable<Integer> {
       "to be lower under its caption than under the caption with its directions turned round (default: ${DEFAULT-VALUE})."})
   float directionContrast;
 
+  @Option(names = "--shape-contrast", defaultValue = "0", description = {"Weight of the same hinge with each object's",
+      "shape changed instead (default: ${DEFAULT-VALUE})."})
+  float shapeContrast;
+
   @Option(names = "--noise-tilt", defaultValue = "1", paramLabel = "K", description = {"How each clip's noise step t of T",
       "is drawn: 1 uniformly, K with density K (t/T)^(K-1), above 1 more near pure noise (default: ${DEFAULT-VALUE})."})
   float noiseTilt;
@@ -245,7 +249,7 @@ public final class TrainDitRaw implements Callable<Integer> {
   }
 
   private DitObjective objective() {
-    return new DitObjective(captionDropout, imageDropout, directionContrast, noiseTilt);
+    return new DitObjective(captionDropout, imageDropout, directionContrast, shapeContrast, noiseTilt);
   }
 
   /** The --init checkpoint's shape deepened to --blocks, when given. */

@@ -222,7 +222,7 @@ class TrainDitRawTest {
     // --i2v from a text-to-video folder widens it to read the first frame; the run says so.
     Path widened = dir.resolve("widened");
     assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--init",
-        init.toString(), "--i2v", "--image-dropout", "0.5", "--noise-tilt", "2", "--out", widened.toString(), "--steps",
+        init.toString(), "--i2v", "--image-dropout", "0.5", "--noise-tilt", "2", "--shape-contrast", "1", "--out", widened.toString(), "--steps",
         "10", "--batch", "4", "--val-every", "10"));
     DitConfig wide = DitConfig.fromJson(json.readTree(widened.resolve("config.json").toFile()));
     assertEquals(config.forData(config.vocabSize(), config.latentScale(), true), wide);
@@ -230,6 +230,7 @@ class TrainDitRawTest {
     assertTrue(facts.path("widened").asText().startsWith("text-to-video init widened"), facts.toString());
     assertEquals(0.5, facts.path("image_dropout").asDouble(), 1e-6);
     assertEquals(2, facts.path("noise_tilt").asDouble(), 1e-6);
+    assertEquals(1, facts.path("shape_contrast").asDouble(), 1e-6);
 
     // --blocks grows it deeper (and widens it with --i2v in the same run); fewer blocks than it has are refused.
     Path deeper = dir.resolve("deeper");

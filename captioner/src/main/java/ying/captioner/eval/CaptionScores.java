@@ -192,14 +192,17 @@ public final class CaptionScores {
   }
 
   /**
-   * One line per attribute: its accuracy and its three most frequent wrong answers, as the eval
-   * commands print them; shape adds a line with its accuracy per object size, and a last line grades
-   * the object order.
+   * One line per attribute: its accuracy with one binomial standard error and its three most
+   * frequent wrong answers, as the eval commands print them; shape adds a line with its accuracy per
+   * object size, and a last line grades the object order. The standard error says how far a second
+   * draw of as many objects would likely land: two runs' rows closer than about twice it are not
+   * told apart.
    */
   public String perAttribute() {
     StringBuilder sb = new StringBuilder();
     for (String a : ATTRIBUTES) {
-      sb.append(String.format(java.util.Locale.ROOT, "  %-10s %6.2f%%", a, 100 * accuracy(a)));
+      sb.append(String.format(java.util.Locale.ROOT, "  %-10s %6.2f%% %s", a, 100 * accuracy(a),
+          standardError(accuracy(a), counts.get(a)[1])));
       List<Map.Entry<String, Long>> wrong = confusions(a, 3);
       if (!wrong.isEmpty()) {
         sb.append("   most often wrong: ");
@@ -215,8 +218,8 @@ public final class CaptionScores {
     }
     if (orderGraded > 0) {
       sb.append(String.format(java.util.Locale.ROOT,
-          "  %-10s %6.2f%%   of %d captions of several objects, named left to right as the scene opens%n", "order",
-          100 * orderAccuracy(), orderGraded));
+          "  %-10s %6.2f%% %s   of %d captions of several objects, named left to right as the scene opens%n", "order",
+          100 * orderAccuracy(), standardError(orderAccuracy(), orderGraded), orderGraded));
     }
     return sb.toString();
   }
@@ -232,6 +235,11 @@ public final class CaptionScores {
     m.put("captions", total);
     m.put("outside_grammar", unparsed);
     return m;
+  }
+
+  /** "±x.x", one binomial standard error in points of a share p of n. */
+  static String standardError(double p, long n) {
+    return n == 0 ? "±n/a" : String.format(java.util.Locale.ROOT, "±%.1f", 100 * Math.sqrt(p * (1 - p) / n));
   }
 
   private static double round(double v) {

@@ -42,7 +42,7 @@ class CaptionScoresTest {
     }
     assertEquals(0.0, s.orderAccuracy(), 1e-9);
     assertEquals(0.0, s.exactMatch(), 1e-9, "an exact match needs the order");
-    assertTrue(s.perAttribute().contains("  order        0.00%   of 1 captions of several objects"), s.perAttribute());
+    assertTrue(s.perAttribute().contains("  order        0.00% ±0.0   of 1 captions of several objects"), s.perAttribute());
     assertEquals(0.0, s.toMap().get("object_order_accuracy"));
 
     // Swapped and one colour wrong: the star is still graded against the star.
@@ -84,8 +84,10 @@ class CaptionScoresTest {
         s.confusions("shape", 5), "ties in name order");
     assertEquals(List.of(), s.confusions("background", 5));
     String printed = s.perAttribute();
-    assertTrue(printed.contains("colour      50.00%   most often wrong: blue -> green (2), blue -> (none) (1)"), printed);
-    assertTrue(printed.contains("background 100.00%" + System.lineSeparator()), printed);
+    // Six objects, three right: one standard error is sqrt(0.5 * 0.5 / 6) = 20.4 points.
+    assertTrue(printed.contains("colour      50.00% ±20.4   most often wrong: blue -> green (2), blue -> (none) (1)"),
+        printed);
+    assertTrue(printed.contains("background 100.00% ±0.0" + System.lineSeparator()), printed);
     assertTrue(printed.contains("    by size: large 100.00% of 3, small 33.33% of 3" + System.lineSeparator()), printed);
   }
 

@@ -13,15 +13,16 @@ import java.util.Random;
  *     one network also learns to go from the caption alone
  * @param directionContrast weight of a hinge that asks each clip's loss under its caption to be lower
  *     than under the caption with its directions turned round (0: none)
+ * @param shapeContrast weight of the same hinge with each object's shape changed instead (0: none)
  * @param noiseTilt how a clip's noise step t of T is drawn: 1 uniformly; k with density k (t/T)^(k-1),
  *     so above 1 more of the steps land near pure noise, where where and what the objects are is
  *     decided, and below 1 more near the clean end, where their detail is
  */
-public record DitObjective(float captionDropout, float imageDropout, float directionContrast, float noiseTilt)
-    implements Serializable {
+public record DitObjective(float captionDropout, float imageDropout, float directionContrast, float shapeContrast,
+    float noiseTilt) implements Serializable {
 
   /** The val loss's: every caption and frame kept, no hinge, steps drawn uniformly. */
-  public static final DitObjective PLAIN = new DitObjective(0f, 0f, 0f, 1f);
+  public static final DitObjective PLAIN = new DitObjective(0f, 0f, 0f, 0f, 1f);
 
   public DitObjective {
     if (!(captionDropout >= 0 && captionDropout < 1)) {
@@ -30,8 +31,9 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
     if (!(imageDropout >= 0 && imageDropout < 1)) {
       throw new IllegalArgumentException("image dropout must lie in [0, 1), got " + imageDropout);
     }
-    if (!(directionContrast >= 0)) {
-      throw new IllegalArgumentException("direction contrast must be 0 or more, got " + directionContrast);
+    if (!(directionContrast >= 0) || !(shapeContrast >= 0)) {
+      throw new IllegalArgumentException("direction and shape contrasts must be 0 or more, got " + directionContrast
+          + " and " + shapeContrast);
     }
     if (!(noiseTilt > 0 && noiseTilt <= 16)) {
       throw new IllegalArgumentException("noise tilt must lie in (0, 16], got " + noiseTilt);
@@ -40,7 +42,7 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
 
   /** Caption dropout alone, the rest as {@link #PLAIN}. */
   public static DitObjective captionDropout(float share) {
-    return new DitObjective(share, 0f, 0f, 1f);
+    return new DitObjective(share, 0f, 0f, 0f, 1f);
   }
 
   /** A noise step of {@code steps}; a tilt of 1 draws one int from rng, as runs made before the tilt did. */
@@ -59,6 +61,9 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
     }
     if (directionContrast > 0) {
       facts.put("direction_contrast", directionContrast);
+    }
+    if (shapeContrast > 0) {
+      facts.put("shape_contrast", shapeContrast);
     }
     if (noiseTilt != 1f) {
       facts.put("noise_tilt", noiseTilt);

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import ying.core.cli.Progress;
 import ying.core.dataset.DatasetBatch;
 import ying.core.dataset.DatasetLayout;
@@ -36,6 +37,7 @@ import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.synth.Directions;
+import ying.core.synth.ObjectWords;
 import ying.core.text.Tokenizer;
 import ying.core.video.VideoException;
 import ying.inference.dit.DdimSampler;
@@ -64,10 +66,10 @@ public final class DitTrainer {
   private static final int SAMPLE_STEPS = 20;
   private static final float SAMPLE_GUIDANCE = 6f;
   /**
-   * How much worse a clip's v-loss should be under a turned caption: a third of what dropping the
-   * whole caption costs dit@4 at mid noise (0.015 at step 500).
+   * How much worse a clip's v-loss should be under a caption with a word turned: a third of what
+   * dropping the whole caption costs dit@4 at mid noise (0.015 at step 500).
    */
-  static final float DIRECTION_MARGIN = 0.005f;
+  static final float WORD_MARGIN = 0.005f;
 
   private DitTrainer() {}
 
@@ -305,20 +307,17 @@ public final class DitTrainer {
   /**
    * Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}, drawn
    * as the objective tilts them), each caption dropped with the objective's chance and, for
-   * image-to-video, each first-frame condition zeroed with its image dropout; with a direction
-   * contrast above 0, plus that weight of {@link #directionHinge}.
+   * image-to-video, each first-frame condition zeroed with its image dropout; with a direction or
+   * shape contrast above 0, plus that weight of a {@link #wordHinge} on the directions (camera or
+   * objects, turned round) or on the objects' shapes.
    */
   static NDArray loss(DitModel model, DatasetBatch batch, NoiseSchedule schedule, Random rng, DitObjective objective,
       NDManager scope, boolean training, ParameterStore ps) {
     if (!batch.hasLatents()) {
       throw new IllegalArgumentException("a batch without latents: build the dataset with --vae");
     }
-    DitConfig c = model.config();
     int b = batch.size();
-    long[] one = java.util.Arrays.stream(batch.latentShape()).asLongStream().toArray();
-    Shape shape = new Shape(b, one[0], one[1], one[2], one[3]);
-    NDArray x0 = scope.create(ByteBuffer.wrap(batch.latents()).order(ByteOrder.LITTLE_ENDIAN), shape, DataType.FLOAT16)
-        .toType(DataType.FLOAT32, false).mul(scope.create(c.latentScale()));
+    NDArray x0 = cleanLatents(scope, batch, model.config().latentScale());
     float[] steps = new float[b];
     float[] signal = new float[b];
     float[] noiseLevel = new float[b];
@@ -333,36 +332,71 @@ public final class DitTrainer {
       // Drawn only when asked for, so a seed without image dropout replays the runs made before it.
       keepImage[i] = objective.imageDropout() > 0 && rng.nextFloat() < objective.imageDropout() ? 0f : 1f;
     }
-    NDArray eps = DdimSampler.noise(scope, shape, rng.nextLong());
-    NDArray a = scope.create(signal, new Shape(b, 1, 1, 1, 1));
-    NDArray s = scope.create(noiseLevel, new Shape(b, 1, 1, 1, 1));
-    NDArray xt = x0.mul(a).add(eps.mul(s));
-    NDArray target = eps.mul(a).sub(x0.mul(s));
-    NDArray input = c.imageToVideo() ? xt.concat(DitModel.firstFrameCondition(x0, shape.get(2))
-        .mul(scope.create(keepImage, new Shape(b, 1, 1, 1, 1))), 1) : xt;
+    NDArray eps = DdimSampler.noise(scope, x0.getShape(), rng.nextLong());
+    Noised noised = noised(model.config(), x0, eps, signal, noiseLevel, keepImage);
+    NDArray input = noised.input();
+    NDArray target = noised.target();
     NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), training);
-    if (objective.directionContrast() == 0) {
+    if (objective.directionContrast() == 0 && objective.shapeContrast() == 0) {
       return v.sub(target).square().mean();
     }
     NDArray perClip = v.sub(target).square().reshape(b, -1).mean(new int[] {1});
-    NDArray hinge = directionHinge(model, captions, input, steps, target, perClip, rng, training, ps);
-    return hinge == null ? perClip.mean() : perClip.mean().add(hinge.mul(objective.directionContrast()));
+    NDArray total = perClip.mean();
+    if (objective.directionContrast() > 0) {
+      NDArray hinge = wordHinge(model, captions, input, steps, target, perClip, c -> Directions.turnEither(c, rng),
+          training, ps);
+      total = hinge == null ? total : total.add(hinge.mul(objective.directionContrast()));
+    }
+    if (objective.shapeContrast() > 0) {
+      NDArray hinge = wordHinge(model, captions, input, steps, target, perClip, ObjectWords::turnShapes, training, ps);
+      total = hinge == null ? total : total.add(hinge.mul(objective.shapeContrast()));
+    }
+    return total;
+  }
+
+  /** A batch's latents as the DiT reads them: float32 [B, C, T, H, W], times the DiT's latent scale. */
+  public static NDArray cleanLatents(NDManager scope, DatasetBatch batch, float latentScale) {
+    int[] z = batch.latentShape();
+    Shape shape = new Shape(batch.size(), z[0], z[1], z[2], z[3]);
+    return scope.create(ByteBuffer.wrap(batch.latents()).order(ByteOrder.LITTLE_ENDIAN), shape, DataType.FLOAT16)
+        .toType(DataType.FLOAT32, false).mul(scope.create(latentScale));
+  }
+
+  /** The DiT's input for a noised batch and the v it should predict there. */
+  public record Noised(NDArray input, NDArray target) {}
+
+  /**
+   * Clean latents x0 noised by eps with each clip's signal and noise level (sqrt of alpha-bar and of
+   * 1 - alpha-bar at its step): x_t, and v = signal eps - noise x0. An image-to-video DiT gets each
+   * clip's first latent frame beside x_t, times {@code keepImage} (0 hides it).
+   */
+  public static Noised noised(DitConfig c, NDArray x0, NDArray eps, float[] signal, float[] noise, float[] keepImage) {
+    NDManager scope = x0.getManager();
+    Shape perClip = new Shape(signal.length, 1, 1, 1, 1);
+    NDArray a = scope.create(signal, perClip);
+    NDArray s = scope.create(noise, perClip);
+    NDArray xt = x0.mul(a).add(eps.mul(s));
+    NDArray target = eps.mul(a).sub(x0.mul(s));
+    NDArray input = c.imageToVideo() ? xt.concat(DitModel.firstFrameCondition(x0, x0.getShape().get(2))
+        .mul(scope.create(keepImage, perClip)), 1) : xt;
+    return new Noised(input, target);
   }
 
   /**
-   * The mean of max(0, margin + loss under the caption - loss under the caption with its camera or
-   * its objects turned round) over the clips whose (kept) caption names a direction; null when none
-   * does. Plain v-prediction barely rewards reading a direction word (at high noise the best guess
-   * of a clip of unknown place moves nowhere), so the lie is made to cost.
+   * The mean of max(0, margin + loss under the caption - loss under the caption as {@code lie}
+   * rewrites it) over the clips whose (kept) caption it changes (null or the caption itself: no
+   * word to turn); null when it changes none. Plain v-prediction barely rewards reading some words
+   * (at high noise the best guess of a clip of unknown place moves nowhere; a shape changes a few
+   * latent cells), so the lie is made to cost.
    */
-  static NDArray directionHinge(DitModel model, List<String> captions, NDArray input, float[] steps, NDArray target,
-      NDArray perClip, Random rng, boolean training, ParameterStore ps) {
+  static NDArray wordHinge(DitModel model, List<String> captions, NDArray input, float[] steps, NDArray target,
+      NDArray perClip, UnaryOperator<String> lie, boolean training, ParameterStore ps) {
     List<String> lies = new ArrayList<>();
     List<Integer> rows = new ArrayList<>();
     for (int i = 0; i < captions.size(); i++) {
-      String lie = captions.get(i) == null ? null : Directions.turnEither(captions.get(i), rng);
-      if (lie != null) {
-        lies.add(lie);
+      String turned = captions.get(i) == null ? null : lie.apply(captions.get(i));
+      if (turned != null && !turned.equals(captions.get(i))) {
+        lies.add(turned);
         rows.add(i);
       }
     }
@@ -383,7 +417,7 @@ public final class DitTrainer {
     }
     NDArray v = model.velocity(ps, NDArrays.concat(in), scope.create(t), model.captions(scope, lies), training);
     NDArray turned = v.sub(NDArrays.concat(out)).square().reshape(rows.size(), -1).mean(new int[] {1});
-    return NDArrays.concat(truth).sub(turned).add(DIRECTION_MARGIN).maximum(0f).mean();
+    return NDArrays.concat(truth).sub(turned).add(WORD_MARGIN).maximum(0f).mean();
   }
 
   private static double valLoss(DitModel model, List<DatasetBatch> val, NoiseSchedule schedule) {

@@ -192,7 +192,7 @@ public final class TrainDitCommand implements YingCommand {
     };
     return new DitTrainingConfig(Storage.normalise(data), root, vae, init, architecture(width, blocks, patch, i2v), name,
         i2v, steps, batch, learningRate, warmup,
-        new DitObjective(captionDropout, dropout == null ? 0f : dropout, 0f, noiseTilt), seed, 10, valEvery,
+        new DitObjective(captionDropout, dropout == null ? 0f : dropout, 0f, 0f, noiseTilt), seed, 10, valEvery,
         samples, "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
   }
 }

@@ -31,7 +31,7 @@ class DitObjectiveTest {
   @Test
   void everyDrawnStepLiesOnTheSchedule() {
     Random rng = new Random(3);
-    DitObjective steep = new DitObjective(0f, 0f, 0f, 16f);
+    DitObjective steep = new DitObjective(0f, 0f, 0f, 0f, 16f);
     for (int i = 0; i < 10_000; i++) {
       int t = steep.drawStep(rng, 1000);
       assertTrue(t >= 0 && t < 1000, "step " + t);
@@ -40,20 +40,21 @@ class DitObjectiveTest {
 
   @Test
   void refusesSettingsOutsideTheirRangeAndRecordsOnlyThoseThatAreNotPlain() {
-    assertThrows(IllegalArgumentException.class, () -> new DitObjective(1f, 0f, 0f, 1f));
-    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, -0.1f, 0f, 1f));
-    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, -1f, 1f));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, 0f, 0f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(1f, 0f, 0f, 0f, 1f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, -0.1f, 0f, 0f, 1f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, -1f, 0f, 1f));
+    assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, 0f, -1f, 1f));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, 0f, 0f, 0f));
     assertTrue(e.getMessage().contains("noise tilt"), e.getMessage());
     Map<String, Object> facts = new LinkedHashMap<>();
     DitObjective.captionDropout(0.1f).record(facts);
     assertEquals(Map.of(), facts);
-    new DitObjective(0.1f, 0.5f, 0f, 2f).record(facts);
-    assertEquals(Map.of("image_dropout", 0.5f, "noise_tilt", 2f), facts);
+    new DitObjective(0.1f, 0.5f, 0f, 1f, 2f).record(facts);
+    assertEquals(Map.of("image_dropout", 0.5f, "shape_contrast", 1f, "noise_tilt", 2f), facts);
   }
 
   private static double noisierHalf(float tilt) {
-    DitObjective o = new DitObjective(0.1f, 0f, 0f, tilt);
+    DitObjective o = new DitObjective(0.1f, 0f, 0f, 0f, tilt);
     Random rng = new Random(11);
     int n = 40_000;
     int high = 0;

@@ -224,7 +224,7 @@ class DitTrainingTest {
     DitTrainingConfig i2v = config(latents, null, true, 6);
     DitTrainingConfig cfg = new DitTrainingConfig(i2v.data(), i2v.registry(), i2v.vae(), null, TINY, "dit", true, 6,
         i2v.batch(), i2v.learningRate(), i2v.warmupSteps(),
-        new DitObjective(i2v.objective().captionDropout(), 0.5f, 0f, 1f), i2v.seed(), i2v.logEvery(),
+        new DitObjective(i2v.objective().captionDropout(), 0.5f, 0f, 0f, 1f), i2v.seed(), i2v.logEvery(),
         i2v.valEvery(), 0, "test");
     DitTrainer.Result r = DitTrainer.train(cfg, captions, Storage.local());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(r.ref());
@@ -295,7 +295,7 @@ class DitTrainingTest {
               trainer.step();
             }
             DitTrainer.backward(trainer, model, batch, ying.inference.dit.NoiseSchedule.defaults(), rng,
-                new DitObjective(0f, dropout, 0f, 1f), scope);
+                new DitObjective(0f, dropout, 0f, 0f, 1f), scope);
           }
           // The patch embedding's input holds each cell's channels innermost: latents, then the condition.
           ai.djl.nn.Parameter embed = model.djlModel().getBlock().getParameters().stream()
@@ -320,7 +320,7 @@ class DitTrainingTest {
       }
     }
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitTrainingConfig(latents,
-        registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, new DitObjective(0.1f, 0.5f, 0f, 1f), 1, 2, 20, 0, "test"));
+        registry, "vae", null, TINY, "dit", false, 2, 2, 2e-3f, 5, new DitObjective(0.1f, 0.5f, 0f, 0f, 1f), 1, 2, 20, 0, "test"));
     assertTrue(e.getMessage().contains("image-to-video"), e.getMessage());
     // train-dit hands --image-dropout to the same check, before Spark starts.
     assertEquals(1, Main.run("train-dit", "--data", latents, "--registry", registry, "--mode", "t2v", "--image-dropout",
@@ -328,7 +328,7 @@ class DitTrainingTest {
   }
 
   @Test
-  void theDirectionHingeCostsItsMarginWhereTheCaptionIsIgnoredAndSkipsCaptionsWithoutADirection() throws Exception {
+  void theWordHingeCostsItsMarginWhereTheCaptionIsIgnoredAndSkipsCaptionsWithoutTheWord() throws Exception {
     ying.core.text.Tokenizer tokenizer = ying.core.text.Tokenizer.build(
         List.of("The camera pans left.", "The camera pans right.", "The camera zooms in."));
     // A new DiT's output projection starts at zero: its v is the same whatever the caption says.
@@ -340,17 +340,25 @@ class DitTrainingTest {
       ai.djl.ndarray.NDArray target = ying.inference.dit.DdimSampler.noise(scope, shape, 2);
       float[] steps = {500, 500};
       java.util.Random rng = new java.util.Random(1);
-      java.util.function.Function<List<String>, ai.djl.ndarray.NDArray> hinge = captions -> {
-        ai.djl.ndarray.NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), false);
-        ai.djl.ndarray.NDArray perClip = v.sub(target).square().reshape(2, -1).mean(new int[] {1});
-        return DitTrainer.directionHinge(model, captions, input, steps, target, perClip, rng, false, ps);
-      };
+      java.util.function.BiFunction<List<String>, java.util.function.UnaryOperator<String>, ai.djl.ndarray.NDArray> turned =
+          (captions, lie) -> {
+            ai.djl.ndarray.NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions),
+                false);
+            ai.djl.ndarray.NDArray perClip = v.sub(target).square().reshape(2, -1).mean(new int[] {1});
+            return DitTrainer.wordHinge(model, captions, input, steps, target, perClip, lie, false, ps);
+          };
+      java.util.function.Function<List<String>, ai.djl.ndarray.NDArray> hinge =
+          captions -> turned.apply(captions, c -> ying.core.synth.Directions.turnEither(c, rng));
       java.util.List<String> panAndDropped = new java.util.ArrayList<>(java.util.Arrays.asList("The camera pans left.",
           null));
-      assertEquals(DitTrainer.DIRECTION_MARGIN, hinge.apply(panAndDropped).getFloat(), 1e-6f);
+      assertEquals(DitTrainer.WORD_MARGIN, hinge.apply(panAndDropped).getFloat(), 1e-6f);
       java.util.List<String> noDirection = new java.util.ArrayList<>(java.util.Arrays.asList("The camera zooms in.",
           null));
       assertEquals(null, hinge.apply(noDirection), "a zoom has no direction to turn; a dropped caption none at all");
+      // The same hinge on the objects' shapes: a caption without an object has none to change.
+      List<String> heart = List.of("On a blue grid background, a small red heart moves left.", "The camera zooms in.");
+      assertEquals(DitTrainer.WORD_MARGIN, turned.apply(heart, ying.core.synth.ObjectWords::turnShapes).getFloat(), 1e-6f);
+      assertEquals(null, turned.apply(noDirection, ying.core.synth.ObjectWords::turnShapes));
     }
   }
 
