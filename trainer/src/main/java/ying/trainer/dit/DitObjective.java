@@ -6,7 +6,8 @@ import java.util.Random;
 
 /**
  * What each DiT training step's loss asks of the network beside fitting v: which captions and first
- * frames it hides, whether lies about direction must cost, and at which noise levels it is asked.
+ * frames it hides, whether lies about direction or shape must cost, and at which noise levels it is
+ * asked.
  *
  * @param captionDropout share of captions replaced by the empty caption, for classifier-free guidance
  * @param imageDropout image-to-video only: share of clips whose first-frame condition is zeroed, so
