@@ -50,14 +50,9 @@ class CaptionGrammarTest {
 
   @Test
   void parseInvertsCaptionForTwoThousandRandomScenes() {
-    SceneSampler sampler = new SceneSampler(WorldOptions.defaults());
-    SplittableRandom rng = new SplittableRandom(11);
-    Scene previous = null;
-    for (int i = 0; i < 2000; i++) {
-      Scene scene = sampler.sample(rng, previous);
+    for (Scene scene : SampledScenes.of(11, 2000)) {
       String caption = CaptionGrammar.caption(scene);
       assertEquals(Optional.of(ParsedCaption.of(scene)), CaptionGrammar.parse(caption), caption);
-      previous = scene;
     }
   }
 

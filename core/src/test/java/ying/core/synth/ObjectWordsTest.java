@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ObjectWordsTest {
@@ -38,11 +37,7 @@ class ObjectWordsTest {
 
   @Test
   void everySampledSceneChangesUnderEachTurnAndParsesAsTheTurnedScene() {
-    SceneSampler sampler = new SceneSampler(WorldOptions.defaults());
-    SplittableRandom rng = new SplittableRandom(5);
-    Scene previous = null;
-    for (int i = 0; i < 500; i++) {
-      Scene scene = sampler.sample(rng, previous);
+    for (Scene scene : SampledScenes.of(5, 500)) {
       String caption = CaptionGrammar.caption(scene);
       ParsedCaption truth = CaptionGrammar.parse(caption).orElseThrow();
       for (String turned : List.of(ObjectWords.turnShapes(caption), ObjectWords.turnColours(caption),
@@ -53,7 +48,6 @@ class ObjectWordsTest {
         assertEquals(truth.camera(), parsed.camera(), turned);
         assertEquals(truth.background(), parsed.background(), turned);
       }
-      previous = scene;
     }
   }
 }
