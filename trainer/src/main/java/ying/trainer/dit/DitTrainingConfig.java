@@ -13,8 +13,8 @@ import ying.inference.dit.DitConfig;
  *     shape whose block count, if more than the init's, grows a deeper DiT from it
  *     ({@link ying.inference.dit.DitModel#deepened})
  * @param imageToVideo whether the first frame's latents condition the model (i2v) or only the caption (t2v)
- * @param objective what each step's loss asks (caption and image dropout, the direction hinge, the
- *     noise steps' tilt); image dropout only for an image-to-video DiT
+ * @param objective what each step's loss asks (caption and image dropout, the direction and shape
+ *     hinges, the noise steps' tilt); image dropout only for an image-to-video DiT
  * @param samples val clips whose captions (and first frames, for i2v) are sampled into the checkpoint
  */
 public record DitTrainingConfig(String data, String registry, String vae, String init, DitConfig architecture,
