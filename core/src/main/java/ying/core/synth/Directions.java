@@ -1,8 +1,6 @@
 package ying.core.synth;
 
 import java.util.Random;
-import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,12 +16,12 @@ public final class Directions {
 
   /** The caption with "pans left" and "pans right" exchanged. */
   public static String turnCamera(String caption) {
-    return replace(CAMERA, caption, Directions::opposite);
+    return Phrases.replaceGroup(CAMERA, caption, 1, Directions::opposite);
   }
 
   /** The caption with each object's "moves left/right/up/down" turned to the opposite direction. */
   public static String turnObjects(String caption) {
-    return replace(OBJECT, caption, Directions::opposite);
+    return Phrases.replaceGroup(OBJECT, caption, 1, Directions::opposite);
   }
 
   /**
@@ -48,16 +46,5 @@ public final class Directions {
       case "up" -> "down";
       default -> "up";
     };
-  }
-
-  private static String replace(Pattern p, String caption, UnaryOperator<String> opposite) {
-    Matcher m = p.matcher(caption);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String verb = m.group().substring(0, m.start(1) - m.start());
-      m.appendReplacement(out, verb + opposite.apply(m.group(1)));
-    }
-    m.appendTail(out);
-    return out.toString();
   }
 }

@@ -1,10 +1,7 @@
 package ying.core.synth;
 
-import java.util.Arrays;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * A caption with one attribute of each object changed: its shape, its colour or its size, each to
@@ -14,9 +11,9 @@ import java.util.stream.Collectors;
  * fit the true clip worse under it.
  */
 public final class ObjectWords {
-  private static final Pattern OBJECT = Pattern.compile("\\b(" + alternatives(ObjectSize.values(), ObjectSize::phrase)
-      + ") (" + alternatives(Colour.values(), Colour::phrase) + ") (" + alternatives(Shape.values(), Shape::phrase)
-      + ")\\b");
+  private static final Pattern OBJECT = Pattern.compile("\\b" + Phrases.alternation(ObjectSize.values(),
+      ObjectSize::phrase) + " " + Phrases.alternation(Colour.values(), Colour::phrase) + " "
+      + Phrases.alternation(Shape.values(), Shape::phrase) + "\\b");
 
   private ObjectWords() {}
 
@@ -36,15 +33,7 @@ public final class ObjectWords {
   }
 
   private static <T> String replace(String caption, int group, T[] values, Function<T, String> phrase) {
-    Matcher m = OBJECT.matcher(caption);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String[] words = {m.group(1), m.group(2), m.group(3)};
-      words[group - 1] = next(values, phrase, words[group - 1]);
-      m.appendReplacement(out, String.join(" ", words));
-    }
-    m.appendTail(out);
-    return out.toString();
+    return Phrases.replaceGroup(OBJECT, caption, group, word -> next(values, phrase, word));
   }
 
   private static <T> String next(T[] values, Function<T, String> phrase, String word) {
@@ -54,11 +43,5 @@ public final class ObjectWords {
       }
     }
     throw new IllegalStateException("not a phrase of the world: " + word);
-  }
-
-  private static <T> String alternatives(T[] values, Function<T, String> phrase) {
-    // Longest first, so no phrase stops a longer one that begins with it from matching.
-    return Arrays.stream(values).map(phrase).sorted((a, b) -> b.length() - a.length()).map(Pattern::quote)
-        .collect(Collectors.joining("|"));
   }
 }
