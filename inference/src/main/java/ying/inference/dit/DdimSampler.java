@@ -36,16 +36,18 @@ public final class DdimSampler implements Sampler {
     NDArray x = start;
     for (int i = 0; i < ts.length; i++) {
       int t = ts[i];
-      NDArray[] v = model.predict(x, t);
-      NDArray velocity = Sampler.guided(v, guidance, manager);
       double ab = schedule.alphaBar(t);
       double abPrev = i + 1 < ts.length ? schedule.alphaBar(ts[i + 1]) : 1.0;
-      NDArray clean = x.mul(manager.create((float) Math.sqrt(ab)))
-          .sub(velocity.mul(manager.create((float) Math.sqrt(1 - ab))));
-      NDArray noise = x.mul(manager.create((float) Math.sqrt(1 - ab)))
-          .add(velocity.mul(manager.create((float) Math.sqrt(ab))));
-      x = clean.mul(manager.create((float) Math.sqrt(abPrev)))
-          .add(noise.mul(manager.create((float) Math.sqrt(1 - abPrev))));
+      NDArray in = x;
+      x = Sampler.step(() -> {
+        NDArray velocity = Sampler.guided(model.predict(in, t), guidance, manager);
+        NDArray clean = in.mul(manager.create((float) Math.sqrt(ab)))
+            .sub(velocity.mul(manager.create((float) Math.sqrt(1 - ab))));
+        NDArray noise = in.mul(manager.create((float) Math.sqrt(1 - ab)))
+            .add(velocity.mul(manager.create((float) Math.sqrt(ab))));
+        return new NDArray[] {clean.mul(manager.create((float) Math.sqrt(abPrev)))
+            .add(noise.mul(manager.create((float) Math.sqrt(1 - abPrev))))};
+      }, i == 0 ? null : in)[0]; // the caller's start is its own to free
       progress.accept(i + 1);
     }
     return x;

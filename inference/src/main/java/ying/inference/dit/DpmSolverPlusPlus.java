@@ -34,20 +34,28 @@ public final class DpmSolverPlusPlus implements Sampler {
       double sigma = Math.sqrt(1 - ab);
       double alphaNext = Math.sqrt(abNext);
       double sigmaNext = Math.sqrt(1 - abNext);
-      NDArray velocity = Sampler.guided(model.predict(x, ts[i]), guidance, manager);
-      NDArray clean = x.mul(manager.create((float) alpha)).sub(velocity.mul(manager.create((float) sigma)));
       double h = alpha == 0 || sigmaNext == 0 ? Double.POSITIVE_INFINITY
           : Math.log(alphaNext / sigmaNext) - Math.log(alpha / sigma);
-      NDArray d = clean;
-      if (previousClean != null && Double.isFinite(previousH) && Double.isFinite(h)) {
-        double half = h / (2 * previousH); // 1 / (2r), r = previousH / h
-        d = clean.mul(manager.create((float) (1 + half))).sub(previousClean.mul(manager.create((float) half)));
-      }
       // exp(-h) as a ratio, which is 0 at either unbounded end rather than a NaN of infinities.
       double expMinusH = alpha * sigmaNext / (sigma * alphaNext);
-      x = x.mul(manager.create((float) (sigmaNext / sigma)))
-          .add(d.mul(manager.create((float) (alphaNext * (1 - expMinusH)))));
-      previousClean = clean;
+      int t = ts[i];
+      NDArray in = x;
+      NDArray before = previousClean;
+      double previous = previousH;
+      NDArray[] next = Sampler.step(() -> {
+        NDArray velocity = Sampler.guided(model.predict(in, t), guidance, manager);
+        NDArray clean = in.mul(manager.create((float) alpha)).sub(velocity.mul(manager.create((float) sigma)));
+        NDArray d = clean;
+        if (before != null && Double.isFinite(previous) && Double.isFinite(h)) {
+          double half = h / (2 * previous); // 1 / (2r), r = previousH / h
+          d = clean.mul(manager.create((float) (1 + half))).sub(before.mul(manager.create((float) half)));
+        }
+        NDArray moved = in.mul(manager.create((float) (sigmaNext / sigma)))
+            .add(d.mul(manager.create((float) (alphaNext * (1 - expMinusH)))));
+        return new NDArray[] {moved, clean};
+      }, i == 0 ? null : in, before); // the caller's start is its own to free
+      x = next[0];
+      previousClean = next[1];
       previousH = h;
       progress.accept(i + 1);
     }
