@@ -15,7 +15,7 @@ import ai.djl.util.PairList;
  * One block of the expert transformer (CogVideoX, 3.2): expert adaLN, full attention over text and
  * video together, gated residual; expert adaLN, a shared GELU MLP, gated residual.
  *
- * <p>{@code forward([text [B, Nt, D], video [B, Nv, D], conditioning [B, E], keyBias [B, 1, 1, N]])}
+ * <p>{@code forward([text [B, Nt, D], video [B, Nv, D], SiLU(conditioning) [B, E], keyBias [B, 1, 1, N]])}
  * returns {@code [text, video]}; the video tokens' RoPE tables come in the params
  * ({@link Rope3d#PARAM}).
  */
@@ -43,14 +43,14 @@ public final class DitBlock extends AbstractBlock {
     NDList n = norm1.forward(ps, new NDList(text, video, c), training);
     NDList attentionIn = inputs.size() > 3 ? new NDList(n.get(0).concat(n.get(1), 1), inputs.get(3))
         : new NDList(n.get(0).concat(n.get(1), 1));
-    NDArray a = attention.forward(ps, attentionIn, training, params).head(); // [B, Nt+Nv, D]
-    text = text.add(n.get(2).mul(a.get(":, :" + nt)));
-    video = video.add(n.get(3).mul(a.get(":, " + nt + ":")));
+    NDList a = attention.forward(ps, attentionIn, training, params).head().split(new long[] {nt}, 1);
+    text = text.add(n.get(2).mul(a.get(0)));
+    video = video.add(n.get(3).mul(a.get(1)));
     n = norm2.forward(ps, new NDList(text, video, c), training);
     NDArray h = up.forward(ps, new NDList(n.get(0).concat(n.get(1), 1)), training).head();
-    NDArray f = down.forward(ps, new NDList(Activation.gelu(h)), training).head();
-    text = text.add(n.get(2).mul(f.get(":, :" + nt)));
-    video = video.add(n.get(3).mul(f.get(":, " + nt + ":")));
+    NDList f = down.forward(ps, new NDList(Activation.gelu(h)), training).head().split(new long[] {nt}, 1);
+    text = text.add(n.get(2).mul(f.get(0)));
+    video = video.add(n.get(3).mul(f.get(1)));
     return new NDList(text, video);
   }
 

@@ -282,6 +282,16 @@ public final class DitModel implements AutoCloseable {
     return network.forward(ps, new NDList(input, timesteps, captions.get(0), captions.get(1)), training).head();
   }
 
+  /** What every sampling step of {@code captions} over latents of {@code frames x h x w} cells shares, worked out once. */
+  public ExpertDit.Context context(ParameterStore ps, NDList captions, int frames, int h, int w) {
+    return network.context(captions.head().getManager(), ps, captions.get(0), captions.get(1), frames, h, w, false);
+  }
+
+  /** v for noisy latents (with the image condition for image-to-video), the captions and grid in {@code context}. */
+  public NDArray velocity(ParameterStore ps, NDArray input, NDArray timesteps, ExpertDit.Context context) {
+    return network.forward(ps, input, timesteps, context, false);
+  }
+
   @Override
   public void close() {
     model.close();

@@ -69,34 +69,61 @@ public final class ExpertDit extends AbstractBlock {
     }
   }
 
+  /**
+   * What every forward pass over one batch of prompts and one latent grid shares: the encoded
+   * captions, the attention's key bias and the RoPE tables. Sampling works them out once per clip
+   * ({@link #context}) rather than once per step; they do not depend on the noise or the step.
+   */
+  public record Context(NDArray words, NDArray keyBias, PairList<String, Object> rope) {}
+
+  /**
+   * The {@link Context} for captions {@code ids, mask [B, L]} and latents of {@code frames x h x w}
+   * cells; the arrays it makes that do not come from the captions are attached to {@code manager}.
+   */
+  public Context context(NDManager manager, ParameterStore ps, NDArray ids, NDArray mask, int frames, int h, int w,
+      boolean training) {
+    int p = config.patch();
+    NDArray words = text.forward(ps, new NDList(ids, mask), training).head();
+    words = textProjection.forward(ps, new NDList(words), training).head(); // [B, L, D]
+    long video = (long) frames * (h / p) * (w / p);
+    NDArray keyBias = TextEncoder.keyBias(mask).concat(
+        manager.zeros(new Shape(ids.getShape().get(0), 1, 1, video)), 3); // [B, 1, 1, L+Nv]
+    PairList<String, Object> rope = Rope3d.params(
+        new Rope3d(config.dim() / config.heads(), ROPE_BASE).tables(manager, frames, h / p, w / p)
+            .afterUnrotated(ids.getShape().get(1)));
+    return new Context(words, keyBias, rope);
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray latents = inputs.get(0); // [B, Cin, T, h, w]
+    NDArray latents = inputs.get(0);
+    Shape s = latents.getShape();
+    Context context = context(latents.getManager(), ps, inputs.get(2), inputs.get(3), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)),
+        Math.toIntExact(s.get(4)), training);
+    return new NDList(forward(ps, latents, inputs.get(1), context, training));
+  }
+
+  /** v for {@code latents [B, Cin, T, h, w]} at {@code timesteps [B]}, the captions and grid in {@code context}. */
+  public NDArray forward(ParameterStore ps, NDArray latents, NDArray timesteps, Context context, boolean training) {
     Shape s = latents.getShape();
     int p = config.patch();
     int t = Math.toIntExact(s.get(2));
     int gh = Math.toIntExact(s.get(3)) / p;
     int gw = Math.toIntExact(s.get(4)) / p;
-    NDArray c = time.forward(ps, new NDList(inputs.get(1)), training).head(); // [B, D]
-    NDArray words = text.forward(ps, new NDList(inputs.get(2), inputs.get(3)), training).head();
-    words = textProjection.forward(ps, new NDList(words), training).head(); // [B, L, D]
+    NDArray c = time.forward(ps, new NDList(timesteps), training).head(); // [B, D]
+    c = c.mul(Activation.sigmoid(c)); // the SiLU every modulation reads
+    NDArray words = context.words();
     NDArray video = patchEmbed.forward(ps, new NDList(Patches.toTokens(latents, p)), training).head(); // [B, Nv, D]
-    NDManager manager = latents.getManager();
-    NDArray keyBias = TextEncoder.keyBias(inputs.get(3)).concat(
-        manager.zeros(new Shape(s.get(0), 1, 1, video.getShape().get(1))), 3); // [B, 1, 1, L+Nv]
-    PairList<String, Object> rope = Rope3d.params(
-        new Rope3d(config.dim() / config.heads(), ROPE_BASE).tables(manager, t, gh, gw));
     for (DitBlock block : blocks) {
-      NDList out = block.forward(ps, new NDList(words, video, c, keyBias), training, rope);
+      NDList out = block.forward(ps, new NDList(words, video, c, context.keyBias()), training, context.rope());
       words = out.get(0);
       video = out.get(1);
     }
-    NDArray m = outModulation.forward(ps, new NDList(c.mul(Activation.sigmoid(c))), training).head(); // [B, 2D]
-    NDArray shift = m.get(":, :" + config.dim()).expandDims(1);
-    NDArray scale = m.get(":, " + config.dim() + ":").expandDims(1);
-    video = outNorm.forward(ps, new NDList(video), training).head().mul(scale.add(1f)).add(shift);
+    NDList m = outModulation.forward(ps, new NDList(c), training).head() // [B, 2D]: shift, scale
+        .reshape(s.get(0), 2, config.dim()).split(2, 1);
+    video = outNorm.forward(ps, new NDList(video), training).head().mul(m.get(1).add(1f)).add(m.get(0));
     NDArray cells = outProjection.forward(ps, new NDList(video), training).head(); // [B, Nv, p*p*C]
-    return new NDList(Patches.fromTokens(cells, config.latentChannels(), t, gh, gw, p));
+    return Patches.fromTokens(cells, config.latentChannels(), t, gh, gw, p);
   }
 
   @Override

@@ -17,8 +17,9 @@ import ai.djl.util.PairList;
  * RoPE on the video tokens' queries and keys.
  *
  * <p>{@code forward([tokens [B, N, D], keyBias [B, 1, 1, N]])} where keyBias is 0 for real tokens
- * and a large negative number for padding. RoPE tables for the last Nv tokens come in the forward
- * params under {@link Rope3d#PARAM}; without them (the text encoder) nothing is rotated.
+ * and a large negative number for padding. RoPE tables for the last Nv tokens (or for all N, the
+ * text's rows rotating nothing) come in the forward params under {@link Rope3d#PARAM}; without them
+ * (the text encoder) nothing is rotated.
  */
 final class JointAttention extends AbstractBlock {
   private final int dim;
@@ -67,6 +68,9 @@ final class JointAttention extends AbstractBlock {
 
   private static NDArray rotateVideo(NDArray t, long n, Rope3d.Tables rope) {
     long video = rope.cos().getShape().get(0);
+    if (video == n) { // tables that leave the text as it is (Rope3d.Tables#afterUnrotated)
+      return Rope3d.apply(t, rope);
+    }
     long text = n - video;
     NDArray rotated = Rope3d.apply(t.get(":, :, " + text + ":"), rope);
     return text == 0 ? rotated : t.get(":, :, :" + text).concat(rotated, 2);

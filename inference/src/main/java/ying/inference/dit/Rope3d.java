@@ -43,7 +43,18 @@ public final class Rope3d {
    * The rotation for a video of {@code frames x height x width} tokens in (t, h, w) row-major order:
    * cos and sin per token and channel, and the signed permutation that pairs channels.
    */
-  public record Tables(NDArray cos, NDArray sin, NDArray rotate) {}
+  public record Tables(NDArray cos, NDArray sin, NDArray rotate) {
+    /**
+     * These tables behind {@code tokens} rows that rotate nothing (cos 1, sin 0), for the text tokens
+     * that come before the video's: attention then rotates the whole sequence in one pass instead of
+     * cutting the video out and joining it back, and the text comes out as it went in (x * 1 + xR * 0).
+     */
+    public Tables afterUnrotated(long tokens) {
+      NDManager m = cos.getManager();
+      Shape rows = new Shape(tokens, cos.getShape().get(1));
+      return new Tables(m.ones(rows).concat(cos, 0), m.zeros(rows).concat(sin, 0), rotate);
+    }
+  }
 
   public Tables tables(NDManager manager, int frames, int height, int width) {
     int n = frames * height * width;

@@ -1,7 +1,6 @@
 package ying.inference.generate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import ying.inference.dit.DdimSampler;
 import ying.inference.dit.DitModel;
+import ying.inference.dit.ExpertDit;
 import ying.inference.dit.NoiseSchedule;
 import ying.inference.dit.Sampler;
 import ying.inference.vae.VaeConfig;
@@ -69,12 +69,13 @@ public final class Generation {
         condition = scope.zeros(new Shape(2, shape.get(1), shape.get(2), shape.get(3), shape.get(4))); // as image dropout
       }
       List<String> both = new ArrayList<>(Arrays.asList(r.prompt(), null)); // conditional, unconditional
-      NDList captions = dit.captions(scope, both);
+      ExpertDit.Context prompts = dit.context(ps, dit.captions(scope, both), latentFrames,
+          Math.toIntExact(shape.get(3)), Math.toIntExact(shape.get(4)));
       NDArray cond = condition;
       Sampler.VelocityModel model = (x, t) -> {
         NDArray pair = x.repeat(0, 2); // one batch of two: with the prompt and without
         NDArray input = cond == null ? pair : pair.concat(cond, 1);
-        NDArray out = dit.velocity(ps, input, scope.create(new float[] {t, t}), captions, false);
+        NDArray out = dit.velocity(ps, input, x.getManager().create(new float[] {t, t}), prompts);
         return new NDArray[] {out.get("0:1"), out.get("1:2")};
       };
       NDArray latents = Sampler.named(r.sampler(), NoiseSchedule.defaults())

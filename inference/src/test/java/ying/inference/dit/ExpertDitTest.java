@@ -94,6 +94,20 @@ class ExpertDitTest {
         }
       }
       assertTrue(after < 0.5f * before, "v-loss went from " + before + " to " + after);
+
+      // Sampling's path: the captions, key bias and RoPE tables worked out once, then any noisy input
+      // and step through them, gives exactly what a whole forward pass gives.
+      ExpertDit net = (ExpertDit) model.getBlock();
+      ParameterStore ps = new ParameterStore(m, false);
+      ExpertDit.Context context = net.context(m, ps, ids, mask, 3, 4, 4, false);
+      for (int i = 0; i < 2; i++) {
+        NDArray noisyI = i == 0 ? xt : eps;
+        NDArray ts = m.create(new float[] {100 + 400 * i, 900 - 300 * i});
+        NDArray whole = net.forward(ps, new NDList(noisyI, ts, ids, mask), false).head();
+        NDArray shared = net.forward(ps, noisyI, ts, context, false);
+        assertTrue(whole.abs().max().getFloat() > 1e-3f, "a trained model predicts something");
+        assertEquals(0f, shared.sub(whole).abs().max().getFloat());
+      }
     }
   }
 }

@@ -44,6 +44,19 @@ class Rope3dTest {
     }
   }
 
+  @Test
+  void tablesBehindUnrotatedRowsLeaveTheTextAsItIsAndRotateTheVideoAsBefore() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Rope3d.Tables video = new Rope3d(D, 10000).tables(m, 2, 3, 4);
+      m.getEngine().setRandomSeed(5);
+      NDArray text = m.randomNormal(new Shape(2, 3, 7, D)); // [B, heads, text tokens, D]
+      NDArray clip = m.randomNormal(new Shape(2, 3, 24, D));
+      NDArray whole = Rope3d.apply(text.concat(clip, 2), video.afterUnrotated(7));
+      assertEquals(0f, whole.get(":, :, :7").sub(text).abs().max().getFloat());
+      assertEquals(0f, whole.get(":, :, 7:").sub(Rope3d.apply(clip, video)).abs().max().getFloat());
+    }
+  }
+
   private static int index(int t, int y, int x, int h, int w) {
     return (t * h + y) * w + x;
   }
