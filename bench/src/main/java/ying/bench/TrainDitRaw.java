@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -201,9 +199,7 @@ public final class TrainDitRaw implements Callable<Integer> {
       ObjectNode facts = run.saveRun(out, config.toJson(RawRun.JSON), TrainDitRaw.class,
           spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
       facts.put("caption_dropout", captionDropout);
-      Map<String, Object> objectiveFacts = new LinkedHashMap<>();
-      cfg.objective().record(objectiveFacts);
-      facts.setAll((ObjectNode) RawRun.JSON.valueToTree(objectiveFacts));
+      cfg.objective().record(facts::put);
       facts.put("vae", latentVae);
       render.record(facts);
       if (rendered != null) {

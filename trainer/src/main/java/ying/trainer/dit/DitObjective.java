@@ -1,8 +1,8 @@
 package ying.trainer.dit;
 
 import java.io.Serializable;
-import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 /**
  * What each DiT training step's loss asks of the network beside fitting v: which captions and first
@@ -55,19 +55,22 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
     return Math.min(steps - 1, (int) (steps * Math.pow(u, 1.0 / noiseTilt)));
   }
 
-  /** The facts a run's manifest records beside its command: each setting that is not the plain one. */
-  public void record(Map<String, Object> facts) {
+  /**
+   * The facts a run's manifest records beside its command: each setting that is not the plain one,
+   * handed to {@code facts} ({@code map::put} or a JSON object's {@code put}).
+   */
+  public void record(BiConsumer<String, Float> facts) {
     if (imageDropout > 0) {
-      facts.put("image_dropout", imageDropout);
+      facts.accept("image_dropout", imageDropout);
     }
     if (directionContrast > 0) {
-      facts.put("direction_contrast", directionContrast);
+      facts.accept("direction_contrast", directionContrast);
     }
     if (shapeContrast > 0) {
-      facts.put("shape_contrast", shapeContrast);
+      facts.accept("shape_contrast", shapeContrast);
     }
     if (noiseTilt != 1f) {
-      facts.put("noise_tilt", noiseTilt);
+      facts.accept("noise_tilt", noiseTilt);
     }
   }
 }

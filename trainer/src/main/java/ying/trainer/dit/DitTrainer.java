@@ -482,7 +482,7 @@ public final class DitTrainer {
       Map<String, Object> extra = Publishing.runFacts(cfg.command(), cfg.seed(), cfg.steps(), cfg.batch(),
           cfg.learningRate());
       extra.put("mode", cfg.imageToVideo() ? "i2v" : "t2v");
-      cfg.objective().record(extra);
+      cfg.objective().record(extra::put);
       extra.put("vae", vae.toString());
       extra.put("latents", onTheFly ? "encoded on the fly from the shards' frames" : "the shards' latents");
       extra.putAll(facts);

@@ -47,9 +47,9 @@ class DitObjectiveTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DitObjective(0.1f, 0f, 0f, 0f, 0f));
     assertTrue(e.getMessage().contains("noise tilt"), e.getMessage());
     Map<String, Object> facts = new LinkedHashMap<>();
-    DitObjective.captionDropout(0.1f).record(facts);
+    DitObjective.captionDropout(0.1f).record(facts::put);
     assertEquals(Map.of(), facts);
-    new DitObjective(0.1f, 0.5f, 0f, 1f, 2f).record(facts);
+    new DitObjective(0.1f, 0.5f, 0f, 1f, 2f).record(facts::put);
     assertEquals(Map.of("image_dropout", 0.5f, "shape_contrast", 1f, "noise_tilt", 2f), facts);
   }
 
