@@ -98,8 +98,8 @@ public final class ExpertDit extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray latents = inputs.get(0);
     Shape s = latents.getShape();
-    Context context = context(latents.getManager(), ps, inputs.get(2), inputs.get(3), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)),
-        Math.toIntExact(s.get(4)), training);
+    Context context = context(latents.getManager(), ps, inputs.get(2), inputs.get(3), Math.toIntExact(s.get(2)),
+        Math.toIntExact(s.get(3)), Math.toIntExact(s.get(4)), training);
     return new NDList(forward(ps, latents, inputs.get(1), context, training));
   }
 

@@ -47,9 +47,9 @@ public interface Sampler {
    * made while a step runs goes into one {@link NDScope}, whatever manager it is attached to.
    *
    * <p>Without this, every intermediate of every step lives until the clip is done (they are all
-   * attached to the clip's manager): hundreds of megabytes a clip, and since no freed memory can be
-   * reused, each step writes its activations to fresh pages the kernel has to zero first, a quarter
-   * of the sampler's time on two cores.
+   * attached to the clip's manager): some 50 MB a step of the release DiT, gigabytes a clip, and
+   * since no freed memory can be reused, each step writes its activations to fresh pages the kernel
+   * has to zero first, a quarter of the sampler's time on two cores.
    */
   static NDArray[] step(Supplier<NDArray[]> body, NDArray... spent) {
     try (NDScope scope = new NDScope()) {
