@@ -16,8 +16,8 @@ import ai.djl.util.PairList;
  * video together, gated residual; expert adaLN, a shared GELU MLP, gated residual.
  *
  * <p>{@code forward([text [B, Nt, D], video [B, Nv, D], SiLU(conditioning) [B, E], keyBias [B, 1, 1, N]])}
- * returns {@code [text, video]}; the video tokens' RoPE tables come in the params
- * ({@link Rope3d#PARAM}).
+ * returns {@code [text, video]}; the RoPE tables (the text's rows rotating nothing) come in the
+ * params ({@link Rope3d#PARAM}).
  */
 public final class DitBlock extends AbstractBlock {
   private final ExpertAdaLayerNorm norm1;

@@ -17,9 +17,9 @@ import ai.djl.util.PairList;
  * RoPE on the video tokens' queries and keys.
  *
  * <p>{@code forward([tokens [B, N, D], keyBias [B, 1, 1, N]])} where keyBias is 0 for real tokens
- * and a large negative number for padding. RoPE tables for the last Nv tokens (or for all N, the
- * text's rows rotating nothing) come in the forward params under {@link Rope3d#PARAM}; without them
- * (the text encoder) nothing is rotated.
+ * and a large negative number for padding. RoPE tables for all N tokens, the text's rows rotating
+ * nothing ({@link Rope3d.Tables#afterUnrotated}), come in the forward params under
+ * {@link Rope3d#PARAM}; without them (the text encoder) nothing is rotated.
  */
 final class JointAttention extends AbstractBlock {
   private final int dim;
@@ -53,8 +53,12 @@ final class JointAttention extends AbstractBlock {
     NDArray v = packed.get(2);
     Rope3d.Tables rope = Rope3d.of(params);
     if (rope != null) {
-      q = rotateVideo(q, n, rope);
-      k = rotateVideo(k, n, rope);
+      if (rope.cos().getShape().get(0) != n) {
+        throw new IllegalArgumentException("RoPE tables of " + rope.cos().getShape().get(0) + " rows for " + n
+            + " tokens: give the text's rows too (Rope3d.Tables#afterUnrotated)");
+      }
+      q = Rope3d.apply(q, rope);
+      k = Rope3d.apply(k, rope);
     }
     // The scale as an array: DJL 0.33 frees a Number operand before the backward pass reads it.
     NDArray scale = x.getManager().create((float) (1 / Math.sqrt(dim / (double) heads)));
@@ -66,16 +70,6 @@ final class JointAttention extends AbstractBlock {
     }
     NDArray attended = scores.softmax(-1).matMul(v); // [B, h, N, D/h]
     return out.forward(ps, new NDList(attended.transpose(0, 2, 1, 3).reshape(b, n, dim)), training);
-  }
-
-  private static NDArray rotateVideo(NDArray t, long n, Rope3d.Tables rope) {
-    long video = rope.cos().getShape().get(0);
-    if (video == n) { // tables that leave the text as it is (Rope3d.Tables#afterUnrotated)
-      return Rope3d.apply(t, rope);
-    }
-    long text = n - video;
-    NDArray rotated = Rope3d.apply(t.get(":, :, " + text + ":"), rope);
-    return text == 0 ? rotated : t.get(":, :, :" + text).concat(rotated, 2);
   }
 
   @Override

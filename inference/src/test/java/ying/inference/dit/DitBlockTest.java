@@ -30,7 +30,7 @@ class DitBlockTest {
       NDArray text = m.randomNormal(new Shape(1, NT, D));
       NDArray video = m.randomNormal(new Shape(1, nv, D));
       NDArray c = m.randomNormal(new Shape(1, 8));
-      var params = Rope3d.params(new Rope3d(D / 2, 10000).tables(m, T, H, W));
+      var params = Rope3d.params(new Rope3d(D / 2, 10000).tables(m, T, H, W).afterUnrotated(NT));
       NDList out = block.forward(new ParameterStore(m, false), new NDList(text, video, c), false, params);
       assertEquals(0f, out.get(0).sub(text).abs().max().getFloat(), "adaLN-Zero: the block starts as the identity");
       assertEquals(0f, out.get(1).sub(video).abs().max().getFloat());
@@ -65,7 +65,7 @@ class DitBlockTest {
           .forEach(p -> p.getValue().getArray().set(m.randomNormal(p.getValue().getArray().getShape()).toFloatArray()));
       NDArray video = m.randomNormal(new Shape(1, nv, D));
       NDArray c = m.randomNormal(new Shape(1, 8));
-      var params = Rope3d.params(new Rope3d(D / 2, 10000).tables(m, T, H, W));
+      var params = Rope3d.params(new Rope3d(D / 2, 10000).tables(m, T, H, W).afterUnrotated(NT));
       // The last text token is padding: whatever it holds, the video tokens come out the same.
       float[] bias = new float[NT + nv];
       bias[NT - 1] = -1e9f;
