@@ -2,6 +2,7 @@ package ying.captioner.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -103,8 +104,10 @@ final class CaptionSearch {
       }
     }
     float[] each;
-    try (NDManager step = scope.newSubManager()) {
-      NDArray prefix = step.create(flat, new Shape(contexts, length));
+    // Everything a step makes is freed when it ends, whatever manager it went to: arrays derived from
+    // the context or from a parameter attach to theirs and would otherwise outlive the step.
+    try (NDScope step = new NDScope()) {
+      NDArray prefix = scope.create(flat, new Shape(contexts, length));
       NDArray logits = model.logits(context, prefix); // [contexts, L, V]
       each = logits.get(":, -1, :").logSoftmax(-1).toFloatArray();
     }

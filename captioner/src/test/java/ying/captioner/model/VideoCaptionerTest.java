@@ -73,6 +73,23 @@ class VideoCaptionerTest {
   }
 
   @Test
+  void captioningLeavesNothingOnTheModelsManager() {
+    CaptionerConfig c = new CaptionerConfig(4, 32, 48, 2, 16, 32, 2, 1, 1, 16, TOKENIZER.size(), 16);
+    byte[] frames = new byte[2 * 4 * 32 * 48 * 3];
+    new Random(4).nextBytes(frames);
+    try (CaptionerModel m = CaptionerModel.create(c, TOKENIZER)) {
+      List<Caption> first = m.caption(frames, 2, 3);
+      int arrays = m.djlModel().getNDManager().getManagedArrays().size();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(first, m.caption(frames, 2, 3));
+      }
+      // Slices of parameters attach to the parameters' manager: without a scope around each call,
+      // every decoding step left some there for as long as the model lived.
+      assertEquals(arrays, m.djlModel().getNDManager().getManagedArrays().size());
+    }
+  }
+
+  @Test
   void weightsAreStoredInHalfPrecision() throws Exception {
     CaptionerConfig c = new CaptionerConfig(4, 32, 48, 2, 16, 64, 2, 1, 1, 16, TOKENIZER.size(), 16);
     try (CaptionerModel m = CaptionerModel.create(c, TOKENIZER)) {
