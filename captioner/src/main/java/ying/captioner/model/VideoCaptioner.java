@@ -72,7 +72,10 @@ public final class VideoCaptioner extends AbstractBlock {
   public NDArray decode(ParameterStore ps, NDArray video, NDArray tokens, boolean training) {
     long length = tokens.getShape().get(1);
     NDArray table = ps.getValue(tokenTable, video.getDevice(), training);
+    // A slice of a parameter goes to the parameter's manager, the model's, and would stay there for as
+    // long as the model lives; attached to the tokens' manager it goes when the pass's arrays go.
     NDArray positions = ps.getValue(tokenPosition, video.getDevice(), training).get(":, :" + length + ", :");
+    positions.attach(tokens.getManager());
     // One-hot times the table: an embedding lookup whose gradient is a plain matrix product.
     NDArray x = tokens.toType(DataType.INT64, false).oneHot(config.vocabSize()).toType(DataType.FLOAT32, false)
         .matMul(table).add(positions); // [B, L, D]

@@ -53,8 +53,11 @@ public final class TextEncoder extends AbstractBlock {
     long l = ids.getShape().get(1);
     NDArray keyBias = keyBias(inputs.get(1)); // [B, 1, 1, L]
     NDArray oneHot = ids.toType(DataType.INT64, false).oneHot(vocab).toType(DataType.FLOAT32, false);
-    NDArray x = embed.forward(ps, new NDList(oneHot), training).head()
-        .add(ps.getValue(positions, ids.getDevice(), training).get(":" + l)); // [B, L, D]
+    // A slice of a parameter goes to the parameter's manager, the model's, and would stay there for as
+    // long as the model lives; attached to the ids' manager it goes when the pass's arrays go.
+    NDArray table = ps.getValue(positions, ids.getDevice(), training).get(":" + l);
+    table.attach(ids.getManager());
+    NDArray x = embed.forward(ps, new NDList(oneHot), training).head().add(table); // [B, L, D]
     for (int i = 0; i < attentions.size(); i++) {
       NDArray h = norms.get(2 * i).forward(ps, new NDList(x), training).head();
       x = x.add(attentions.get(i).forward(ps, new NDList(h, keyBias), training).head());
