@@ -4,7 +4,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -135,9 +134,7 @@ public final class CaptionerModel implements Captioner {
       throw new IllegalArgumentException("expected " + count + " clips of " + c.frames() + "x" + c.height() + "x"
           + c.width() + "x3 bytes, got " + frames.length + " bytes");
     }
-    // The scope frees what the passes attach to the model's own manager (slices of parameters), which
-    // the sub-manager alone would keep until the model is closed.
-    try (NDManager scope = model.getNDManager().newSubManager(); NDScope arrays = new NDScope()) {
+    try (NDManager scope = model.getNDManager().newSubManager()) {
       ParameterStore ps = new ParameterStore(scope, false);
       NDArray video = network.encode(ps, scope.create(ByteBuffer.wrap(frames), frameShape(c, count), DataType.UINT8),
           false); // [B, N, D]

@@ -5,7 +5,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -119,9 +118,7 @@ public final class TorchScriptCaptioner implements Captioner {
       throw new IllegalArgumentException("expected " + count + " clips of " + frames + "x" + height + "x" + width
           + "x3 bytes, got " + pixels.length);
     }
-    // The scope frees what the passes attach to the model's own manager (slices of parameters), which
-    // the sub-manager alone would keep until the model is closed.
-    try (NDManager scope = model.getNDManager().newSubManager(); NDScope arrays = new NDScope()) {
+    try (NDManager scope = model.getNDManager().newSubManager()) {
       ParameterStore ps = new ParameterStore(scope, false);
       NDArray video = scope.create(ByteBuffer.wrap(pixels), new Shape(count, frames, height, width, 3), DataType.UINT8);
       CaptionSearch.NextToken next = (context, prefix) -> {

@@ -83,8 +83,8 @@ class VideoCaptionerTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(first, m.caption(frames, 2, 3));
       }
-      // Slices of parameters attach to the parameters' manager: without a scope around each call,
-      // every decoding step left some there for as long as the model lived.
+      // A slice of a parameter goes to the model's manager unless the pass moves it: the decoder's
+      // slice of its position table once stayed there, one a decoding step, for as long as the model lived.
       assertEquals(arrays, m.djlModel().getNDManager().getManagedArrays().size());
     }
   }

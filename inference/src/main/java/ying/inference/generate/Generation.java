@@ -2,7 +2,6 @@ package ying.inference.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
@@ -59,9 +58,7 @@ public final class Generation {
     }
     Shape shape = new Shape(1, dit.config().latentChannels(), latentFrames, r.height() / v.spatialFactor(),
         r.width() / v.spatialFactor());
-    // The scope frees what the run attaches to the models' own managers (slices of parameters), which
-    // the sub-manager alone would keep until the models are closed.
-    try (NDManager scope = dit.djlModel().getNDManager().newSubManager(); NDScope arrays = new NDScope()) {
+    try (NDManager scope = dit.djlModel().getNDManager().newSubManager()) {
       ParameterStore ps = new ParameterStore(scope, false);
       NDArray scale = scope.create(dit.config().latentScale());
       NDArray condition = null;

@@ -26,8 +26,8 @@ class GenerationTest {
       for (int i = 0; i < 2; i++) {
         assertArrayEquals(first, Generation.run(dit, vae, r, step -> { }));
       }
-      // The text encoder's slice of its position table attaches to the model's manager: without a
-      // scope around the whole run, each clip left one there for as long as the model lived.
+      // A slice of a parameter goes to the model's manager unless the pass moves it: the text encoder's
+      // slice of its position table once stayed there, one a clip, for as long as the model lived.
       assertEquals(ditArrays, dit.djlModel().getNDManager().getManagedArrays().size());
       assertEquals(vaeArrays, vae.djlModel().getNDManager().getManagedArrays().size());
     }
