@@ -29,6 +29,9 @@ run_bench() {
     -Dio.netty.tryReflectionSetAccessible=true
   )
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  # As bin/ying: freed tensors stay in glibc's heap instead of going back to the kernel.
+  export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-33554432}"
+  export MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-4294967296}"
   # log4j2's config keeps Spark's and Hadoop's start-up chatter out of the results.
   exec java -Xmx"${YING_HEAP:-8g}" "${opens[@]}" -Djava.awt.headless=true -Dai.djl.offline=true \
     -Dying.home="$ROOT" -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" ${JAVA_OPTS:-} \
