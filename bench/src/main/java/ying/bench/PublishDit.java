@@ -86,7 +86,7 @@ public final class PublishDit implements Callable<Integer> {
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
         new DitObjective((float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
             (float) run.path("direction_contrast").asDouble(0), (float) run.path("shape_contrast").asDouble(0),
-            (float) run.path("noise_tilt").asDouble(1)),
+            (float) run.path("noise_tilt").asDouble(1), (float) run.path("object_weight").asDouble(0)),
         run.path("seed").asLong(), 10, 250, samples,
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import ying.core.dataset.DatasetBatch;
+import ying.core.synth.ObjectCover;
 
 /**
  * Same-shaped clips' VAE latents (float16 little-endian {@code [C, T', h, w]}, as a {@code
@@ -30,8 +31,15 @@ final class RawLatents {
   final int[] shape;
   final List<byte[]> latents;
   final List<String> captions;
+  /** Per clip, the object cover of each latent cell ({@link ObjectCover#cells}), or null. */
+  final List<float[]> objectCover;
 
   RawLatents(int frames, int height, int width, int[] shape, List<byte[]> latents, List<String> captions) {
+    this(frames, height, width, shape, latents, captions, null);
+  }
+
+  private RawLatents(int frames, int height, int width, int[] shape, List<byte[]> latents, List<String> captions,
+      List<float[]> objectCover) {
     if (shape.length != 4 || java.util.Arrays.stream(shape).anyMatch(s -> s < 1)) {
       throw new IllegalArgumentException("a latent shape is [C, T, h, w], got " + java.util.Arrays.toString(shape));
     }
@@ -41,6 +49,7 @@ final class RawLatents {
     this.shape = shape.clone();
     this.latents = List.copyOf(latents);
     this.captions = List.copyOf(captions);
+    this.objectCover = objectCover == null ? null : List.copyOf(objectCover);
     if (captions.size() != latents.size()) {
       throw new IllegalArgumentException(latents.size() + " clips but " + captions.size() + " captions");
     }
@@ -68,6 +77,39 @@ final class RawLatents {
     }
     double mean = sum / n;
     return (float) Math.sqrt(Math.max(0, squares / n - mean * mean));
+  }
+
+  /**
+   * These latents with each clip's object cover, read from {@code pixels}: the same clips' frames
+   * in the same order (ExportClips of the same dataset and counts, without --latents).
+   */
+  RawLatents withObjectCover(RawClips pixels, Path file) {
+    if (pixels.clips.size() != latents.size() || !pixels.captions.equals(captions) || pixels.frames != frames
+        || pixels.height != height || pixels.width != width) {
+      throw new IllegalArgumentException(file + " does not hold these latents' clips: " + pixels.clips.size()
+          + " clips of " + pixels.frames + "x" + pixels.height + "x" + pixels.width + " against " + latents.size()
+          + " of " + frames + "x" + height + "x" + width + (pixels.captions.equals(captions) ? "" : ", other captions"));
+    }
+    int temporal = shape[1] == 1 ? 1 : (frames - 1) / (shape[1] - 1);
+    int spatial = height / shape[2];
+    List<float[]> cover = new ArrayList<>(latents.size());
+    for (byte[] clip : pixels.clips) {
+      cover.add(ObjectCover.cells(clip, frames, height, width, temporal, spatial));
+    }
+    return new RawLatents(frames, height, width, shape, latents, captions, cover);
+  }
+
+  /** The mean object cover of the first {@code count} clips' cells. */
+  double meanObjectCover(int count) {
+    double sum = 0;
+    long n = 0;
+    for (float[] c : objectCover.subList(0, count)) {
+      for (float v : c) {
+        sum += v;
+        n++;
+      }
+    }
+    return sum / n;
   }
 
   int clipBytes() {
@@ -139,6 +181,14 @@ final class RawLatents {
       ids.add("clip-" + clips.get(b));
       texts.add(captions.get(clips.get(b)));
     }
-    return new DatasetBatch(ids, texts, frames, height, width, new byte[0], packed, shape.clone());
+    float[] cover = null;
+    if (objectCover != null) {
+      int cells = shape[1] * shape[2] * shape[3];
+      cover = new float[clips.size() * cells];
+      for (int b = 0; b < clips.size(); b++) {
+        System.arraycopy(objectCover.get(clips.get(b)), 0, cover, b * cells, cells);
+      }
+    }
+    return new DatasetBatch(ids, texts, frames, height, width, new byte[0], packed, shape.clone(), cover);
   }
 }

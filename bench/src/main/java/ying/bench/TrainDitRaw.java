@@ -99,6 +99,14 @@ public final class TrainDitRaw implements Callable<Integer> {
       "is drawn: 1 uniformly, K with density K (t/T)^(K-1), above 1 more near pure noise (default: ${DEFAULT-VALUE})."})
   float noiseTilt;
 
+  @Option(names = "--object-weight", defaultValue = "0", paramLabel = "W", description = {"Each latent cell counts 1 + W",
+      "times the share of it that objects cover in the v-loss (default: ${DEFAULT-VALUE}); needs --object-pixels."})
+  float objectWeight;
+
+  @Option(names = "--object-pixels", paramLabel = "FILE", description = {"With --object-weight: the same clips' frames",
+      "(ExportClips without --latents, same dataset and counts), read for where the synthetic world's objects are."})
+  Path objectPixels;
+
   @Option(names = "--seed", defaultValue = "0", description = "Order and noise (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -140,8 +148,22 @@ public final class TrainDitRaw implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     options.checkLength();
+    if ((objectWeight > 0) != (objectPixels != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--object-weight and --object-pixels go together");
+    }
+    if (objectWeight > 0 && render.renderSeed != null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--object-weight reads the file's clips' frames;"
+          + " rendered batches carry no object cover, so it does not go with --render-seed");
+    }
     RawLatents data = RawLatents.read(latents);
+    if (objectPixels != null) {
+      data = data.withObjectCover(RawClips.read(objectPixels), objectPixels);
+    }
     RawRun run = RawRun.ofLatents(latents, data);
+    if (data.objectCover != null) {
+      System.err.printf(Locale.ROOT, "train-dit-raw: objects cover %.1f%% of the training clips' latent cells (%s)%n",
+          100 * data.meanObjectCover(run.trainClips), objectPixels);
+    }
     TrainDitCommand.refuseShapeWithInit(init, width, patch);
     try (RenderedLatents rendered = rendered(run, data)) {
       return train(run, data, rendered);
@@ -245,7 +267,7 @@ public final class TrainDitRaw implements Callable<Integer> {
   }
 
   private DitObjective objective() {
-    return new DitObjective(captionDropout, imageDropout, directionContrast, shapeContrast, noiseTilt);
+    return new DitObjective(captionDropout, imageDropout, directionContrast, shapeContrast, noiseTilt, objectWeight);
   }
 
   /** The --init checkpoint's shape deepened to --blocks, when given. */

@@ -142,6 +142,50 @@ class TrainDitRawTest {
   }
 
   @Test
+  void weighsTheLossByWhereTheClipsFramesShowObjects() throws Exception {
+    Path file = latents(24, 8);
+    RawLatents z = RawLatents.read(file);
+    // The same clips' frames (5 of 32x32): the even clips show a red 8x8 square in the top-left latent cell.
+    List<byte[]> frames = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      byte[] clip = new byte[5 * 32 * 32 * 3];
+      for (int f = 0; i % 2 == 0 && f < 5; f++) {
+        for (int y = 0; y < 8; y++) {
+          for (int x = 0; x < 8; x++) {
+            int p = 3 * ((f * 32 + y) * 32 + x);
+            clip[p] = (byte) 0xE6;
+            clip[p + 1] = 0x28;
+            clip[p + 2] = 0x28;
+          }
+        }
+      }
+      frames.add(clip);
+    }
+    Path pixels = dir.resolve("px.raw");
+    new RawClips(5, 32, 32, frames, z.captions).write(pixels);
+    RawLatents covered = z.withObjectCover(RawClips.read(pixels), pixels);
+    assertEquals(1.0 / 32, covered.meanObjectCover(2), 1e-6,
+        "one of 16 cells in each latent frame of clip 0, none of clip 1");
+    var batch = covered.batches(0, 2, 2).get(0);
+    assertArrayEquals(new float[] {1f, 0f}, java.util.Arrays.copyOf(batch.objectCover(), 2));
+    assertEquals(2 * 2 * 4 * 4, batch.objectCover().length);
+
+    Path out = dir.resolve("weighted");
+    assertEquals(0, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out", out.toString(),
+        "--width", "64", "--blocks", "1", "--steps", "20", "--batch", "4", "--lr", "0.003", "--warmup", "2",
+        "--val-every", "10", "--object-weight", "4", "--object-pixels", pixels.toString()));
+    assertEquals(4.0, new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("object_weight").asDouble());
+
+    // Refused: a weight without the frames, and frames of other clips.
+    assertTrue(new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("w1").toString(), "--steps", "1", "--object-weight", "4") != 0);
+    Path others = dir.resolve("others.raw");
+    new RawClips(5, 32, 32, frames.subList(0, 20), z.captions.subList(0, 20)).write(others);
+    assertEquals(1, new CommandLine(new TrainDitRaw()).execute("--latents", file.toString(), "--out",
+        dir.resolve("w2").toString(), "--steps", "1", "--object-weight", "4", "--object-pixels", others.toString()));
+  }
+
+  @Test
   void trainsANewFineGrainedDitWithoutInit() throws Exception {
     Path file = latents(24, 8);
     assertEquals(0.5f, RawLatents.read(file).spread(16), 1e-6f, "values of +-0.5 in equal numbers");

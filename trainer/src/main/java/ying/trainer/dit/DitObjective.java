@@ -18,12 +18,22 @@ import java.util.function.BiConsumer;
  * @param noiseTilt how a clip's noise step t of T is drawn: 1 uniformly; k with density k (t/T)^(k-1),
  *     so above 1 more of the steps land near pure noise, where where and what the objects are is
  *     decided, and below 1 more near the clean end, where their detail is
+ * @param objectWeight how much more a latent cell that objects wholly cover counts in the v-loss than
+ *     one they miss (each cell weighs 1 + objectWeight times its object cover; 0: all alike). Shapes
+ *     live in the few cells of each object's outline, which an even loss pays little for; the
+ *     clips must carry their object cover ({@link ying.core.dataset.DatasetBatch#objectCover})
  */
 public record DitObjective(float captionDropout, float imageDropout, float directionContrast, float shapeContrast,
-    float noiseTilt) implements Serializable {
+    float noiseTilt, float objectWeight) implements Serializable {
 
-  /** The val loss's: every caption and frame kept, no hinge, steps drawn uniformly. */
+  /** The val loss's: every caption and frame kept, no hinge, steps drawn uniformly, cells alike. */
   public static final DitObjective PLAIN = new DitObjective(0f, 0f, 0f, 0f, 1f);
+
+  /** Every latent cell alike. */
+  public DitObjective(float captionDropout, float imageDropout, float directionContrast, float shapeContrast,
+      float noiseTilt) {
+    this(captionDropout, imageDropout, directionContrast, shapeContrast, noiseTilt, 0f);
+  }
 
   public DitObjective {
     if (!(captionDropout >= 0 && captionDropout < 1)) {
@@ -38,6 +48,13 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
     }
     if (!(noiseTilt > 0 && noiseTilt <= 16)) {
       throw new IllegalArgumentException("noise tilt must lie in (0, 16], got " + noiseTilt);
+    }
+    if (!(objectWeight >= 0 && objectWeight <= 100)) {
+      throw new IllegalArgumentException("object weight must lie in [0, 100], got " + objectWeight);
+    }
+    if (objectWeight > 0 && (directionContrast > 0 || shapeContrast > 0)) {
+      throw new IllegalArgumentException("an object weight does not combine with a direction or shape contrast:"
+          + " their hinges compare even losses");
     }
   }
 
@@ -71,6 +88,9 @@ public record DitObjective(float captionDropout, float imageDropout, float direc
     }
     if (noiseTilt != 1f) {
       facts.accept("noise_tilt", noiseTilt);
+    }
+    if (objectWeight > 0) {
+      facts.accept("object_weight", objectWeight);
     }
   }
 }

@@ -307,7 +307,8 @@ public final class DitTrainer {
   /**
    * Mean squared error of the predicted v on one batch at random steps (seeded by {@code rng}, drawn
    * as the objective tilts them), each caption dropped with the objective's chance and, for
-   * image-to-video, each first-frame condition zeroed with its image dropout; with a direction or
+   * image-to-video, each first-frame condition zeroed with its image dropout, each latent cell weighed
+   * by its object cover when the objective asks ({@link #objectWeighted}); with a direction or
    * shape contrast above 0, plus that weight of a {@link #wordHinge} on the directions (camera or
    * objects, turned round) or on the objects' shapes.
    */
@@ -337,6 +338,9 @@ public final class DitTrainer {
     NDArray input = noised.input();
     NDArray target = noised.target();
     NDArray v = model.velocity(ps, input, scope.create(steps), model.captions(scope, captions), training);
+    if (objective.objectWeight() > 0) {
+      return objectWeighted(v.sub(target).square(), batch, objective.objectWeight()).mean();
+    }
     if (objective.directionContrast() == 0 && objective.shapeContrast() == 0) {
       return v.sub(target).square().mean();
     }
@@ -352,6 +356,23 @@ public final class DitTrainer {
       total = hinge == null ? total : total.add(hinge.mul(objective.shapeContrast()));
     }
     return total;
+  }
+
+  /**
+   * Each clip's mean of {@code squares} ({@code [B, C, T, h, w]}) with every latent cell weighed
+   * 1 + {@code weight} times its object cover, over the sum of the weights: {@code [B]}.
+   */
+  static NDArray objectWeighted(NDArray squares, DatasetBatch batch, float weight) {
+    if (!batch.hasObjectCover()) {
+      throw new IllegalArgumentException("an object weight needs clips whose object cover is known (synthetic clips"
+          + " exported with it); this batch has none");
+    }
+    Shape s = squares.getShape();
+    NDManager scope = squares.getManager();
+    NDArray w = scope.create(batch.objectCover(), new Shape(s.get(0), 1, s.get(2), s.get(3), s.get(4)))
+        .mul(weight).add(1f);
+    int[] cells = {1, 2, 3, 4};
+    return squares.mul(w).sum(cells).div(w.sum(cells).mul(s.get(1)));
   }
 
   /** A batch's latents as the DiT reads them: float32 [B, C, T, H, W], times the DiT's latent scale. */
