@@ -174,20 +174,17 @@ final class RawLatents {
   /** The clips' latents and captions; no pixels (the DiT never reads them). */
   private DatasetBatch batch(List<Integer> clips) {
     byte[] packed = new byte[clips.size() * clipBytes()];
+    int cells = shape[1] * shape[2] * shape[3];
+    float[] cover = objectCover == null ? null : new float[clips.size() * cells];
     List<String> ids = new ArrayList<>(clips.size());
     List<String> texts = new ArrayList<>(clips.size());
     for (int b = 0; b < clips.size(); b++) {
       System.arraycopy(latents.get(clips.get(b)), 0, packed, b * clipBytes(), clipBytes());
-      ids.add("clip-" + clips.get(b));
-      texts.add(captions.get(clips.get(b)));
-    }
-    float[] cover = null;
-    if (objectCover != null) {
-      int cells = shape[1] * shape[2] * shape[3];
-      cover = new float[clips.size() * cells];
-      for (int b = 0; b < clips.size(); b++) {
+      if (cover != null) {
         System.arraycopy(objectCover.get(clips.get(b)), 0, cover, b * cells, cells);
       }
+      ids.add("clip-" + clips.get(b));
+      texts.add(captions.get(clips.get(b)));
     }
     return new DatasetBatch(ids, texts, frames, height, width, new byte[0], packed, shape.clone(), cover);
   }

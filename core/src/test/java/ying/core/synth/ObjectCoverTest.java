@@ -53,7 +53,8 @@ class ObjectCoverTest {
             boolean object = ObjectCover.isObject(r, g, bl);
             boolean changed = ((r << 16) | (g << 8) | bl) != (background[i] & 0xFFFFFF);
             assertTrue(!object || changed, "an object read where the background is untouched: " + b + " " + c);
-            // Pixels at least half covered by the body, halos left out: the body's own colour or near it.
+            // Pixels the body covers all but a sliver of (within 30 of its colour over the three channels),
+            // anti-aliased rims and halos left out.
             int cr = c.red();
             int cg = c.green();
             int cb = c.blue();
