@@ -13,10 +13,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.io.Storage;
+import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.text.Tokenizer;
 import ying.inference.dit.DitConfig;
 import ying.inference.dit.DitModel;
+import ying.inference.vae.VaeModel;
 import ying.trainer.Publishing;
 import ying.trainer.dit.DitObjective;
 import ying.trainer.dit.DitTrainer;
@@ -52,6 +55,11 @@ public final class PublishDit implements Callable<Integer> {
       "and a fact says it is a snapshot of a longer run."})
   Integer step;
 
+  @Option(names = "--vae", paramLabel = "REF", description = {"Name this VAE of the registry instead of the one whose",
+      "latents the run learnt: it must make the same latents (train-vae --decoder-only of that VAE), and it decodes",
+      "the checkpoint's samples and every video generated with it; the manifest's latents_of keeps the run's own."})
+  String vae;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -75,13 +83,15 @@ public final class PublishDit implements Callable<Integer> {
       steps = step;
     }
     DitConfig config = DitConfig.fromJson(RawRun.JSON.readTree(source.resolve("config.json").toFile()));
-    String vae = run.path("vae").asText(null);
-    if (vae == null || vae.isEmpty()) {
+    String learnt = run.path("vae").asText(null);
+    if (learnt == null || learnt.isEmpty()) {
       throw new IllegalArgumentException(weights + "/run.json names no VAE: its latent file had no ExportClips"
           + " provenance beside it");
     }
+    String root = registry == null ? Registry.defaultRoot() : registry;
+    String decoder = vae == null ? learnt : sameLatents(new Registry(Storage.local(), root), learnt, vae);
     String dataset = Storage.normalise(run.path("clips").path("dataset").asText());
-    DitTrainingConfig cfg = new DitTrainingConfig(dataset, registry == null ? Registry.defaultRoot() : registry, vae,
+    DitTrainingConfig cfg = new DitTrainingConfig(dataset, root, decoder,
         run.path("init").asText(null), null, name, config.imageToVideo(), steps,
         run.path("batch").asInt(), (float) run.path("learning_rate").asDouble(), run.path("warmup").asInt(),
         new DitObjective((float) run.path("caption_dropout").asDouble(), (float) run.path("image_dropout").asDouble(0),
@@ -91,6 +101,9 @@ public final class PublishDit implements Callable<Integer> {
         RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishDit.class,
         spec.commandLine().getParseResult().originalArgs());
+    if (vae != null) {
+      facts.put("latents_of", learnt);
+    }
     for (String grown : new String[] {"widened", "deepened"}) {
       if (run.has(grown)) {
         facts.put(grown, run.path(grown).asText());
@@ -111,6 +124,18 @@ public final class PublishDit implements Callable<Integer> {
       System.out.println("published " + r.ref() + " " + r.metrics());
     }
     return 0;
+  }
+
+  /** {@code other}'s exact ref, once it is known to make the latents of {@code learnt}; a clear refusal if not. */
+  private static String sameLatents(Registry registry, String learnt, String other) throws IOException {
+    try (Checkpoint a = registry.load(ModelRef.parse(learnt)); VaeModel trained = VaeModel.load(a);
+        Checkpoint b = registry.load(ModelRef.parse(other)); VaeModel decoder = VaeModel.load(b)) {
+      if (!trained.sameLatentsAs(decoder)) {
+        throw new IllegalArgumentException(b.ref() + " does not make the latents of " + a.ref() + ", which the run"
+            + " learnt (its encoder differs): it cannot decode this DiT's samples");
+      }
+      return b.ref().toString();
+    }
   }
 
   /** The folder TrainDitRaw --snapshots wrote at {@code step}, or a clear refusal naming the ones there are. */

@@ -66,6 +66,13 @@ public final class TrainVaeRaw implements Callable<Integer> {
   @Option(names = "--kl-weight", defaultValue = "0.0001", description = "KL weight per latent value (default: ${DEFAULT-VALUE}).")
   float klWeight;
 
+  @Option(names = "--object-weight", defaultValue = "0", description = {"Weigh pixels of a synthetic object's colour 1+W",
+      "times in the L1 loss (default: ${DEFAULT-VALUE})."})
+  float objectWeight;
+
+  @Option(names = "--decoder-only", description = "Train the decoder of the --init VAE alone; its latents stay as they are.")
+  boolean decoderOnly;
+
   @Option(names = "--seed", defaultValue = "0", description = "Weights, order and crops (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -82,6 +89,9 @@ public final class TrainVaeRaw implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (decoderOnly && init == null) {
+      throw new IllegalArgumentException("--decoder-only trains the decoder of an existing VAE: name it with --init");
+    }
     RawRun run = options.open();
     RawClips data = run.data;
     int[] window = Arrays.stream(crop.split("x")).mapToInt(Integer::parseInt).toArray();
@@ -99,7 +109,8 @@ public final class TrainVaeRaw implements Callable<Integer> {
     try (RenderedClips rendered = options.rendered(run, batch)) {
       int planned = options.steps != null ? options.steps : probe(run, config, window, rendered);
       VaeTrainingConfig cfg = new VaeTrainingConfig(run.dataset(options.clips), out.toString(), null, config, "vae",
-          planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, 1, 10, valEvery, null);
+          planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, decoderOnly, seed,
+          1, 10, valEvery, null);
       Files.createDirectories(out);
       try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed)) {
         Random rng = new Random(seed);
@@ -111,6 +122,8 @@ public final class TrainVaeRaw implements Callable<Integer> {
             spec.commandLine().getParseResult().originalArgs(), planned, batch, learningRate, warmup, seed);
         facts.put("crop", crop);
         facts.put("kl_weight", klWeight);
+        facts.put("object_weight", objectWeight);
+        facts.put("decoder_only", decoderOnly);
         options.record(facts);
         facts.put("init", init == null ? null : init.toString());
         if (init != null && Files.exists(init.resolve("manifest.json"))) {
@@ -137,12 +150,14 @@ public final class TrainVaeRaw implements Callable<Integer> {
     var batches = run.data.endless(run.data.clips.size(), batch, rng);
     try (VaeModel probe = VaeModel.create(config, seed);
         Trainer trainer = probe.djlModel().newTrainer(VaeTrainer.trainingConfig(Tracker.fixed(1e-5f)))) {
+      probe.network().freezeEncoder(decoderOnly);
       return run.plannedSteps(options.seconds, options.probeSteps,
           rendered == null ? 0 : rendered.secondsPerBatch(), () -> {
         byte[] crops = VaeCrops.cut(batches.next(), w[0], w[1], w[2], rng);
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);
-          VaeTrainer.backward(trainer, video, klWeight);
+          VaeTrainer.backward(trainer, video, klWeight,
+              objectWeight > 0 ? VaeTrainer.objectWeights(scope, crops, video.getShape(), objectWeight) : null);
           trainer.step();
         }
       });

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import ying.core.dataset.DatasetLayout;
+import ying.core.djl.Weights;
 import ying.core.io.Storage;
 import ying.core.registry.Registry;
 import ying.core.text.Tokenizer;
@@ -94,12 +95,39 @@ class PublishDitTest {
       assertEquals(64, back.config().dim());
     }
 
+    // --vae: the same weights, decoded by a VAE that makes the same latents (its decoder changed, its encoder
+    // not); one with another encoder is refused.
+    Registry models = new Registry(Storage.local(), registry);
+    Path tuned = Files.createDirectories(dir.resolve("vae-tuned"));
+    try (VaeModel vae = VaeModel.load(vaeDir, vaeConfig)) {
+      var params = vae.djlModel().getBlock().getParameters();
+      String last = params.keys().stream().filter(k -> k.startsWith("02decoder")).reduce((x, y) -> y).orElseThrow();
+      Weights.replace(params.get(last), params.get(last).getArray().add(0.25f));
+      vae.save(tuned);
+    }
+    Path other = Files.createDirectories(dir.resolve("vae-other"));
+    try (VaeModel vae = VaeModel.create(vaeConfig, 4)) {
+      vae.save(other);
+    }
+    for (Path v : List.of(tuned, other)) {
+      models.publish(v, new Registry.Publication("vae", "vae@1", "file:/elsewhere", "0", Map.of(),
+          vaeConfig.toJson(RawRun.JSON), Map.of()));
+    }
+    assertEquals(1, publish("--weights", run.toString(), "--registry", registry, "--samples", "0", "--vae", "vae@3"));
+    assertFalse(Files.exists(Path.of(registry, "dit", "3")));
+    assertEquals(0, publish("--weights", run.toString(), "--registry", registry, "--samples", "0", "--vae", "vae@2"));
+    JsonNode paired = manifest(registry, "3");
+    assertEquals("vae@2", paired.path("vae").asText());
+    assertEquals("vae@1", paired.path("latents_of").asText());
+    assertArrayEquals(Files.readAllBytes(Path.of(registry, "dit", "2", DitModel.PARAMS_FILE)),
+        Files.readAllBytes(Path.of(registry, "dit", "3", DitModel.PARAMS_FILE)));
+
     // Refused, publishing nothing: a step with no snapshot (the end is not one), a run that never finished.
     assertEquals(1, publish("--weights", run.toString(), "--registry", registry, "--samples", "0", "--step", "25"));
     assertEquals(1, publish("--weights", run.toString(), "--registry", registry, "--samples", "0", "--step", "30"));
     Files.delete(run.resolve("run.json"));
     assertEquals(1, publish("--weights", run.toString(), "--registry", registry, "--samples", "0", "--step", "20"));
-    assertFalse(Files.exists(Path.of(registry, "dit", "3")));
+    assertFalse(Files.exists(Path.of(registry, "dit", "4")));
   }
 
   private static int publish(String... args) {

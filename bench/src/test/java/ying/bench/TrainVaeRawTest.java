@@ -107,5 +107,35 @@ class TrainVaeRawTest {
     assertEquals(0, new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out", tuned.toString(),
         "--init", out.toString(), "--steps", "2", "--batch", "2", "--crop", "9x16x16", "--val-every", "10"));
     assertEquals("vae@7", new ObjectMapper().readTree(tuned.resolve("run.json").toFile()).path("init_ref").asText());
+
+    // The decoder alone, with object pixels weighed: the encoder's weights come back bit for bit.
+    Path decoder = dir.resolve("decoder");
+    assertEquals(0, new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out", decoder.toString(),
+        "--init", out.toString(), "--decoder-only", "--object-weight", "4", "--steps", "4", "--batch", "2", "--crop",
+        "9x16x16", "--lr", "0.003", "--warmup", "1", "--val-every", "10"));
+    JsonNode decoderRun = new ObjectMapper().readTree(decoder.resolve("run.json").toFile());
+    assertTrue(decoderRun.path("decoder_only").asBoolean(), decoderRun.toString());
+    assertEquals(4.0, decoderRun.path("object_weight").asDouble());
+    int encoderParams = 0;
+    int decoderMoved = 0;
+    try (VaeModel before = VaeModel.load(out, config); VaeModel after = VaeModel.load(decoder, config)) {
+      var was = before.djlModel().getBlock().getParameters();
+      var now = after.djlModel().getBlock().getParameters();
+      assertEquals(was.keys(), now.keys());
+      for (int i = 0; i < was.size(); i++) {
+        boolean same = was.valueAt(i).getArray().contentEquals(now.valueAt(i).getArray());
+        if (was.keyAt(i).startsWith("01encoder")) {
+          encoderParams++;
+          assertTrue(same, was.keyAt(i) + " moved");
+        } else if (!same) {
+          decoderMoved++;
+        }
+      }
+    }
+    assertTrue(encoderParams > 10, encoderParams + " encoder parameters");
+    assertTrue(decoderMoved > 10, decoderMoved + " decoder parameters moved");
+    // A fresh VAE has no latents worth keeping.
+    assertEquals(1, new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out",
+        dir.resolve("refused").toString(), "--decoder-only", "--steps", "2"));
   }
 }

@@ -8,11 +8,14 @@ import ai.djl.nn.Block;
 public final class Gradients {
   private Gradients() {}
 
-  /** Whether every gradient of the block's parameters is finite. */
+  /** Whether every gradient of the block's trained (not frozen) parameters is finite. */
   public static boolean finite(Block block) {
     // A sum is finite only if every element is. Every array made here is closed: the gradients live
     // in the model's manager, so anything derived from them would otherwise stay until the end.
     for (var p : block.getParameters().values()) {
+      if (!p.requiresGradient()) {
+        continue;
+      }
       try (NDArray g = p.getArray().getGradient(); NDArray sum = g.sum()) {
         if (!Float.isFinite(sum.getFloat())) {
           return false;
@@ -25,6 +28,9 @@ public final class Gradients {
   /** Clears every gradient, so a dropped update does not leak into the next step. */
   public static void zero(Block block) {
     for (var p : block.getParameters().values()) {
+      if (!p.requiresGradient()) {
+        continue;
+      }
       try (NDArray g = p.getArray().getGradient()) {
         g.set(new NDIndex(":"), 0f);
       }

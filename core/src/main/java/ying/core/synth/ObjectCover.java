@@ -25,6 +25,21 @@ public final class ObjectCover {
   }
 
   /**
+   * One float per pixel of {@code rgb} (RGB bytes, any number of frames back to back): 1 where the
+   * pixel has an object's colour, 0 elsewhere. What a VAE's reconstruction loss weighs pixel by pixel.
+   */
+  public static float[] pixels(byte[] rgb) {
+    if (rgb.length % 3 != 0) {
+      throw new IllegalArgumentException("RGB bytes come in threes, got " + rgb.length);
+    }
+    float[] mask = new float[rgb.length / 3];
+    for (int i = 0, p = 0; i < mask.length; i++, p += 3) {
+      mask[i] = isObject(rgb[p] & 0xFF, rgb[p + 1] & 0xFF, rgb[p + 2] & 0xFF) ? 1f : 0f;
+    }
+    return mask;
+  }
+
+  /**
    * The share of object pixels in each latent cell of a clip of {@code frames x height x width} RGB
    * bytes, as a causal VAE with {@code temporal} and {@code spatial} factors cuts it: latent frame 0
    * is frame 0 alone, latent frame k the {@code temporal} frames up to frame {@code k * temporal}.

@@ -84,6 +84,17 @@ class ObjectCoverTest {
     assertArrayEquals(new float[] {0.5f, 0f, 0f, (64 + 16) / 256f}, cover, 1e-6f);
     assertThrows(IllegalArgumentException.class, () -> ObjectCover.cells(rgb, frames, h, w, 3, 8));
     assertThrows(IllegalArgumentException.class, () -> ObjectCover.cells(new byte[10], frames, h, w, 4, 8));
+    // Pixel by pixel, the same picture: frame 2's right cell is all object, its left cell none of it.
+    float[] mask = ObjectCover.pixels(rgb);
+    assertEquals(frames * h * w, mask.length);
+    float sum = 0;
+    for (float m : mask) {
+      sum += m;
+    }
+    assertEquals(32 + 64 + 16, sum, 0f);
+    assertEquals(1f, mask[(2 * h + 3) * w + 12]);
+    assertEquals(0f, mask[(2 * h + 3) * w + 3]);
+    assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixels(new byte[10]));
   }
 
   private static void paint(byte[] rgb, int frame, int h, int w, int x0, int y0, int cw, int ch) {

@@ -90,6 +90,7 @@ public final class EvalGenerationCommand implements YingCommand {
       long outside = promptOf.size() - scores.total();
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("checkpoint", generated.get(0).getString(generated.get(0).fieldIndex("checkpoint")));
+      report.put("vae", generated.get(0).getString(generated.get(0).fieldIndex("vae")));
       report.put("captioner", source.label());
       report.put("prompts", generated.size());
       report.put("generated", promptOf.size());
@@ -101,9 +102,9 @@ public final class EvalGenerationCommand implements YingCommand {
           batch.sampling().seed()));
       storage.writeStringAtomically(Storage.join(Storage.normalise(batch.out()), "_eval.json"),
           JSON.writeValueAsString(report));
-      System.out.printf(Locale.ROOT, "eval-generation %s, captioned with %s: %d of %d prompts generated, %d graded"
-          + " (%d outside the caption grammar)%n", report.get("checkpoint"), source.label(), promptOf.size(),
-          generated.size(), scores.total(), outside);
+      System.out.printf(Locale.ROOT, "eval-generation %s (decoded by %s), captioned with %s: %d of %d prompts generated,"
+          + " %d graded (%d outside the caption grammar)%n", report.get("checkpoint"), report.get("vae"), source.label(),
+          promptOf.size(), generated.size(), scores.total(), outside);
       System.out.print(scores.perAttribute());
       System.out.printf(Locale.ROOT, "  %-10s %6.2f%%%n  report: %s/_eval.json%n", "exact", 100 * scores.exactMatch(),
           Storage.normalise(batch.out()));

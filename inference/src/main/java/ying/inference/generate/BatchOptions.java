@@ -57,14 +57,19 @@ public final class BatchOptions {
           + " that never learnt without a first frame (train one with --image-dropout, or use generate --image)");
     }
     String exact = ref.toString();
+    // The decoding VAE, exact and checked once on the driver: a misfit would fail every task alike.
+    String vae;
+    try (Generator g = Generator.load(registry, ref, sampling.vae() == null ? null : ModelRef.parse(sampling.vae()))) {
+      vae = g.vaeRef().toString();
+    }
     List<String> lines = storage.readString(Storage.normalise(prompts)).lines().toList();
     Dataset<Row> rows = GenerateBatch.prompts(session, lines);
     int partitions = (int) Math.max(1, Math.min(rows.count(), session.sparkContext().defaultParallelism()));
     SamplingOptions o = sampling;
-    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, Storage.normalise(out), o.frames(), o.width(),
+    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, vae, Storage.normalise(out), o.frames(), o.width(),
         o.height(), o.fps(), o.steps(), o.guidance(), o.seed(), o.sampler());
-    System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s in %d tasks: %d frames of %dx%d, %d %s steps,"
-        + " guidance %.1f%n", rows.count(), exact, partitions, o.frames(), o.width(), o.height(), o.steps(), o.sampler(),
+    System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s and %s in %d tasks: %d frames of %dx%d, %d %s"
+        + " steps, guidance %.1f%n", rows.count(), exact, vae, partitions, o.frames(), o.width(), o.height(), o.steps(), o.sampler(),
         o.guidance());
     Dataset<Row> results = GenerateBatch.run(rows.repartition(partitions), s,
         new HadoopConf(session.sparkContext().hadoopConfiguration()));

@@ -36,14 +36,16 @@ public final class GenerateBatch {
       .add("seed", DataTypes.LongType, false)
       .add("video_uri", DataTypes.StringType, true)
       .add("checkpoint", DataTypes.StringType, false)
+      .add("vae", DataTypes.StringType, false)
       .add("seconds", DataTypes.DoubleType, false)
       .add("error", DataTypes.StringType, true);
 
   /**
    * @param checkpoint an exact DiT ref (resolve it on the driver, so every task uses the same one)
+   * @param vae the exact VAE ref that decodes: the one the checkpoint names, or one that makes the same latents
    */
-  public record Settings(String registry, String checkpoint, String out, int frames, int width, int height, double fps,
-      int steps, float guidance, long seed, String sampler) implements java.io.Serializable {}
+  public record Settings(String registry, String checkpoint, String vae, String out, int frames, int width, int height,
+      double fps, int steps, float guidance, long seed, String sampler) implements java.io.Serializable {}
 
   /** Prompt lines as rows: blank lines and {@code #} comments are skipped, the rest numbered from 0. */
   public static Dataset<Row> prompts(SparkSession spark, List<String> lines) {
@@ -78,7 +80,7 @@ public final class GenerateBatch {
     }
     Storage storage = hadoop.storage();
     Registry registry = new Registry(storage, s.registry());
-    try (Generator g = Generator.load(registry, ModelRef.parse(s.checkpoint()))) {
+    try (Generator g = Generator.load(registry, ModelRef.parse(s.checkpoint()), ModelRef.parse(s.vae()))) {
       while (prompts.hasNext()) {
         Row p = prompts.next();
         int index = p.getInt(0);
@@ -90,9 +92,10 @@ public final class GenerateBatch {
           byte[] video = Generation.run(g.dit(), g.vae(), new Generation.Request(prompt, null, s.frames(), s.height(),
               s.width(), s.steps(), s.guidance(), seed, s.sampler()), step -> { });
           GeneratedVideo.write(storage, uri, video, s.frames(), s.width(), s.height(), s.fps(), null);
-          out.add(RowFactory.create(index, prompt, seed, uri, s.checkpoint(), (System.nanoTime() - t0) / 1e9, null));
+          out.add(RowFactory.create(index, prompt, seed, uri, s.checkpoint(), s.vae(), (System.nanoTime() - t0) / 1e9,
+              null));
         } catch (Exception e) {
-          out.add(RowFactory.create(index, prompt, seed, null, s.checkpoint(), (System.nanoTime() - t0) / 1e9,
+          out.add(RowFactory.create(index, prompt, seed, null, s.checkpoint(), s.vae(), (System.nanoTime() - t0) / 1e9,
               e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
       }

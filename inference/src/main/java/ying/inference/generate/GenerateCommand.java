@@ -47,7 +47,8 @@ public final class GenerateCommand implements YingCommand {
     Storage storage = new Storage(Sessions.hadoopConfiguration(conf));
     SamplingOptions o = sampling;
     Registry r = new Registry(storage, o.registryRoot());
-    try (Generator g = Generator.load(r, ModelRef.parse(o.checkpoint()))) {
+    try (Generator g = Generator.load(r, ModelRef.parse(o.checkpoint()),
+        o.vae() == null ? null : ModelRef.parse(o.vae()))) {
       byte[] first = image == null ? null : readImage(storage, image, o.width(), o.height());
       System.err.printf(Locale.ROOT, "ying generate: %s with %s, %d frames of %dx%d, %d steps, guidance %.1f,"
           + " seed %d%n", g.ditRef(), g.vaeRef(), o.frames(), o.width(), o.height(), o.steps(), o.guidance(), o.seed());

@@ -14,18 +14,49 @@ import ying.inference.vae.VaeModel;
 public record Generator(DitModel dit, VaeModel vae, ModelRef ditRef, ModelRef vaeRef) implements AutoCloseable {
 
   public static Generator load(Registry registry, ModelRef checkpoint) throws IOException {
+    return load(registry, checkpoint, null);
+  }
+
+  /**
+   * As above, decoding with {@code vae} instead of the VAE the DiT names when it is not null. It must
+   * make the same latents as the named one ({@link VaeModel#sameLatentsAs}: a decoder trained on with
+   * {@code train-vae --decoder-only}), or the DiT's samples would mean nothing to it.
+   */
+  public static Generator load(Registry registry, ModelRef checkpoint, ModelRef vae) throws IOException {
     try (Checkpoint ditCkpt = registry.load(checkpoint)) {
-      String vaeRef = ditCkpt.manifest().path("vae").asText(null);
-      if (vaeRef == null) {
+      String named = ditCkpt.manifest().path("vae").asText(null);
+      if (named == null) {
         throw new IllegalArgumentException(ditCkpt.ref() + " does not name the VAE it was trained with");
       }
       DitModel dit = DitModel.load(ditCkpt);
-      try (Checkpoint vaeCkpt = registry.load(ModelRef.parse(vaeRef))) {
-        return new Generator(dit, VaeModel.load(vaeCkpt), ditCkpt.ref(), vaeCkpt.ref());
+      try {
+        VaeModel decoder = loadVae(registry, ModelRef.parse(named), vae, ditCkpt.ref());
+        return new Generator(dit, decoder, ditCkpt.ref(), registry.resolve(vae == null ? ModelRef.parse(named) : vae));
       } catch (IOException | RuntimeException e) {
         dit.close();
         throw e;
       }
+    }
+  }
+
+  private static VaeModel loadVae(Registry registry, ModelRef named, ModelRef override, ModelRef dit)
+      throws IOException {
+    VaeModel trained;
+    try (Checkpoint c = registry.load(named)) {
+      trained = VaeModel.load(c);
+    }
+    if (override == null || registry.resolve(override).equals(registry.resolve(named))) {
+      return trained;
+    }
+    try (trained; Checkpoint c = registry.load(override)) {
+      VaeModel other = VaeModel.load(c);
+      if (!trained.sameLatentsAs(other)) {
+        other.close();
+        throw new IllegalArgumentException(c.ref() + " does not make the latents of " + registry.resolve(named)
+            + ", the VAE " + dit + " was trained with (its encoder differs), so it cannot decode " + dit + "'s samples;"
+            + " a VAE trained from it with train-vae --decoder-only can");
+      }
+      return other;
     }
   }
 

@@ -13,6 +13,11 @@ public final class SamplingOptions {
   @Option(names = "--registry", paramLabel = "URI", description = "Default: models/ of this checkout.")
   String registry;
 
+  @Option(names = "--vae", paramLabel = "REF",
+      description = {"Decode with this VAE of --registry instead of the one the checkpoint names. It must make the",
+          "same latents (a decoder trained on with train-vae --decoder-only). Default: the checkpoint's own."})
+  String vae;
+
   @Option(names = "--frames", defaultValue = "49", description = "1+4k frames. Default: ${DEFAULT-VALUE}.")
   int frames;
 
@@ -52,6 +57,11 @@ public final class SamplingOptions {
 
   public String checkpoint() {
     return checkpoint;
+  }
+
+  /** {@code --vae}, or null for the VAE the checkpoint names. */
+  public String vae() {
+    return vae;
   }
 
   public int frames() {

@@ -37,6 +37,15 @@ public final class CausalVae extends AbstractBlock {
     return config;
   }
 
+  /**
+   * Freezes (or thaws) the encoder's weights, so training moves the decoder alone and the latents
+   * of every clip stay what they were. Call it after the trainer is made: DJL's {@code newTrainer}
+   * thaws every parameter of a model that was loaded from a file.
+   */
+  public void freezeEncoder(boolean frozen) {
+    encoder.freezeParameters(frozen);
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray video = inputs.get(0); // [B, 3, T, H, W]

@@ -90,6 +90,25 @@ public final class VaeModel implements AutoCloseable {
   }
 
   /**
+   * Whether {@code other} turns every clip into the same latents as this VAE: the same config and
+   * the same encoder weights, as after {@code train-vae --decoder-only}. Such a VAE can decode what
+   * a DiT trained on this one's latents samples.
+   */
+  public boolean sameLatentsAs(VaeModel other) {
+    if (!config().equals(other.config())) {
+      return false;
+    }
+    var mine = network.getChildren().get("01encoder").getParameters();
+    var theirs = other.network.getChildren().get("01encoder").getParameters();
+    for (int i = 0; i < mine.size(); i++) {
+      if (!mine.valueAt(i).getArray().contentEquals(theirs.valueAt(i).getArray())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The posterior over the latents of {@code video} {@code [B, 3, 1+4k, H, W]}, after the config's
    * still lead-in ({@link VaeConfig#settleLatents}); its arrays join the video's manager.
    */

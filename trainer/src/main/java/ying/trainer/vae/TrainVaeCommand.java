@@ -54,6 +54,16 @@ public final class TrainVaeCommand implements YingCommand {
       description = "Weight of the KL term per latent value. Default: ${DEFAULT-VALUE}.")
   float klWeight;
 
+  @Option(names = "--object-weight", defaultValue = "0", paramLabel = "W",
+      description = {"Weigh each pixel of a synthetic object's colour 1+W times in the L1 loss (objects fill a",
+          "tenth of the synthetic world's frames, yet their outlines are what captions name). Default: ${DEFAULT-VALUE}."})
+  float objectWeight;
+
+  @Option(names = "--decoder-only",
+      description = {"Train the decoder alone (needs --init): the encoder, so every latent a dataset or a DiT",
+          "already holds, stays as it is, and the new VAE decodes those latents."})
+  boolean decoderOnly;
+
   @Option(names = "--seed", defaultValue = "0",
       description = "Initial weights, shuffling and crops. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -81,9 +91,13 @@ public final class TrainVaeCommand implements YingCommand {
   @Override
   public Integer call() throws Exception {
     int[] window = parseCrop(crop);
+    if (decoderOnly && init == null) {
+      throw new IllegalArgumentException("--decoder-only trains the decoder of an existing VAE: name it with --init");
+    }
     VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps,
-        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, seed, evalClips, 10, valEvery,
+        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, decoderOnly, seed, evalClips, 10,
+        valEvery,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {

@@ -3,6 +3,7 @@ package ying.trainer.vae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -29,6 +30,7 @@ import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.report.Charts;
+import ying.core.synth.ObjectCover;
 import ying.core.video.VideoQuality;
 import ying.inference.vae.DiagonalGaussian;
 import ying.inference.vae.VaeConfig;
@@ -136,12 +138,15 @@ public final class VaeTrainer {
     double smoothed = Double.NaN;
     Gradients.Guard guard = new Gradients.Guard("train-vae", cfg.steps(), cfg.learningRate());
     try (Trainer trainer = model.djlModel().newTrainer(tc)) {
+      model.network().freezeEncoder(cfg.decoderOnly());
       for (int step = 1; step <= cfg.steps(); step++) {
         DatasetBatch batch = batches.next();
         byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth());
-          Losses l = backward(trainer, video, cfg.klWeight());
+          NDArray weights = cfg.objectWeight() > 0 ? objectWeights(scope, crops, video.getShape(), cfg.objectWeight())
+              : null;
+          Losses l = backward(trainer, video, cfg.klWeight(), weights);
           float loss = l.total();
           float l1Value = l.l1();
           float klValue = l.kl();
@@ -166,6 +171,8 @@ public final class VaeTrainer {
           progress.update(step);
         }
       }
+    } finally {
+      model.network().freezeEncoder(false);
     }
     System.err.printf(Locale.ROOT, "train-vae: %d steps in %.0f s, smoothed loss %.5f, %d non-finite steps skipped%n",
         cfg.steps(), (System.nanoTime() - t0) / 1e9, smoothed, guard.dropped());
@@ -186,6 +193,15 @@ public final class VaeTrainer {
    * gradients are left in the trainer's parameters for {@code trainer.step()}.
    */
   public static Losses backward(Trainer trainer, NDArray video, float klWeight) {
+    return backward(trainer, video, klWeight, null);
+  }
+
+  /**
+   * As above, with the L1 term weighed pixel by pixel by {@code pixelWeights} ({@code [B, 1, T, H, W]},
+   * over all three channels; null for the plain mean). The logged L1 stays the plain mean, so runs
+   * with and without weights read alike.
+   */
+  public static Losses backward(Trainer trainer, NDArray video, float klWeight, NDArray pixelWeights) {
     NDManager scope = video.getManager();
     // Weights as arrays, not Numbers: DJL 0.33 frees a scalar operand before backward needs it.
     NDArray klScale = scope.create(klWeight);
@@ -193,13 +209,29 @@ public final class VaeTrainer {
       NDList out = trainer.forward(new NDList(video)); // [reconstruction, mean, logVar]
       NDArray error = out.get(0).sub(video);
       NDArray l1 = error.abs().mean();
+      NDArray reconstruction = pixelWeights == null ? l1
+          : error.abs().mul(pixelWeights).sum().div(pixelWeights.sum().mul(scope.create((float) video.getShape().get(1))));
       // KL per latent value, so the weight does not depend on the crop size.
       NDArray kl = new DiagonalGaussian(out.get(1), out.get(2)).kl().sum()
           .div(scope.create((float) out.get(1).getShape().size()));
-      NDArray total = l1.add(kl.mul(klScale));
+      NDArray total = reconstruction.add(kl.mul(klScale));
       gc.backward(total);
       return new Losses(total.getFloat(), l1.getFloat(), kl.getFloat(), error.square().mean().getFloat());
     }
+  }
+
+  /**
+   * Each pixel's weight for {@link VaeTrainingConfig#objectWeight}: 1 + {@code objectWeight} where
+   * {@code frames} (B clips of uint8 {@code [T, H, W, 3]}) has a synthetic object's colour, 1 elsewhere,
+   * as {@code [B, 1, T, H, W]} for a video of {@code videoShape}.
+   */
+  public static NDArray objectWeights(NDManager manager, byte[] frames, Shape videoShape, float objectWeight) {
+    float[] weights = ObjectCover.pixels(frames);
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = 1 + objectWeight * weights[i];
+    }
+    return manager.create(weights, new Shape(videoShape.get(0), 1, videoShape.get(2), videoShape.get(3),
+        videoShape.get(4)));
   }
 
   /** A fixed handful of whole val clips (their first 17 frames) whose PSNR is tracked during training. */
@@ -232,6 +264,12 @@ public final class VaeTrainer {
           cfg.learningRate());
       extra.put("crop", cfg.cropFrames() + "x" + cfg.cropHeight() + "x" + cfg.cropWidth());
       extra.put("kl_weight", cfg.klWeight());
+      if (cfg.objectWeight() > 0) {
+        extra.put("object_weight", cfg.objectWeight());
+      }
+      if (cfg.decoderOnly()) {
+        extra.put("decoder_only", true);
+      }
       extra.putAll(moreFacts);
       ModelRef ref = registry.publish(dir, new Registry.Publication(cfg.name(), parent, Storage.normalise(cfg.data()),
           Publishing.datasetHash(storage, cfg.data()), metrics, model.config().toJson(JSON), extra));

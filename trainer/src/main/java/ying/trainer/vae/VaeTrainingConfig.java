@@ -13,17 +13,27 @@ import ying.inference.vae.VaeConfig;
  *     convolutional, so it learns from small windows what it then applies to whole clips, at a
  *     fraction of a whole clip's cost
  * @param klWeight weight of the KL term, per latent value, against the L1 loss per pixel value
+ * @param objectWeight how much more a pixel with a synthetic object's colour ({@link
+ *     ying.core.synth.ObjectCover}) weighs in the L1 loss: each pixel weighs 1 + W x object, the loss
+ *     is over the weights' sum. Objects fill a tenth of the synthetic world's frames, yet their
+ *     outlines are what captions name; 0 is the plain L1
+ * @param decoderOnly train the decoder alone: the encoder, and so every latent a dataset or a DiT
+ *     already holds, stays as it is
  * @param evalClips how many whole val clips the published metrics are measured on
  * @param valEvery steps between val PSNR measurements (a multiple of logEvery)
  */
 public record VaeTrainingConfig(String data, String registry, String init, VaeConfig architecture, String name, int steps, int batch,
-    int cropFrames, int cropHeight, int cropWidth, float learningRate, int warmupSteps, float klWeight, long seed,
-    int evalClips, int logEvery, int valEvery, String command) implements Serializable {
+    int cropFrames, int cropHeight, int cropWidth, float learningRate, int warmupSteps, float klWeight,
+    float objectWeight, boolean decoderOnly, long seed, int evalClips, int logEvery, int valEvery, String command)
+    implements Serializable {
 
   public VaeTrainingConfig {
     if (steps < 1 || batch < 1 || !(learningRate > 0) || !(klWeight >= 0) || evalClips < 1) {
       throw new IllegalArgumentException("steps, batch, learning rate and eval clips must be positive, the KL weight"
           + " not negative");
+    }
+    if (!(objectWeight >= 0)) {
+      throw new IllegalArgumentException("the object weight must not be negative, got " + objectWeight);
     }
     if (cropFrames < 1 || cropHeight < 1 || cropWidth < 1) {
       throw new IllegalArgumentException("bad crop " + cropFrames + "x" + cropHeight + "x" + cropWidth);

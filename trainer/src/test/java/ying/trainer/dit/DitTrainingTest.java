@@ -196,6 +196,7 @@ class DitTrainingTest {
       assertEquals(3, table.size());
       assertEquals(5L + 2, table.get(2).getLong(table.get(2).fieldIndex("seed")));
       assertTrue(table.stream().allMatch(r -> r.isNullAt(r.fieldIndex("error"))));
+      assertTrue(table.stream().allMatch(r -> r.getString(r.fieldIndex("vae")).equals("vae@1")), "the DiT's own VAE");
     } finally {
       spark.stop();
     }
@@ -215,8 +216,74 @@ class DitTrainingTest {
     assertEquals(2, report.get("graded").asInt());
     assertEquals(1, report.get("outside_grammar").asInt());
     assertTrue(report.get("captioner").asText().startsWith("captioner@"), report.toString());
+    assertEquals("vae@1", report.get("vae").asText());
     double colour = report.get("agreement").get("colour_accuracy").asDouble();
     assertTrue(colour >= 0 && colour <= 1, report.toString());
+  }
+
+  @Test
+  void decodesWithAnotherVaeOnlyWhenItMakesTheSameLatents() throws Exception {
+    String ref = DitTrainer.train(config(latents, null, false, 2), captions, Storage.local()).ref().toString();
+    Registry models = new Registry(Storage.local(), registry);
+    VaeConfig narrow;
+    Path tuned = Files.createDirectories(dir.resolve("vae-tuned"));
+    Path other = Files.createDirectories(dir.resolve("vae-other"));
+    try (Checkpoint v = models.load(ModelRef.parse("vae@1")); VaeModel vae = VaeModel.load(v)) {
+      narrow = vae.config();
+      // Its decoder's last convolution halved, its encoder untouched: what train-vae --decoder-only leaves.
+      var params = vae.djlModel().getBlock().getParameters();
+      String last = params.keys().stream().filter(k -> k.startsWith("02decoder") && k.endsWith("_weight"))
+          .reduce((x, y) -> y).orElseThrow();
+      ying.core.djl.Weights.replace(params.get(last), params.get(last).getArray().mul(0.5f));
+      vae.save(tuned);
+    }
+    try (VaeModel fresh = VaeModel.create(narrow, 9)) {
+      fresh.save(other);
+    }
+    for (var vae : List.of(Map.entry("vae-tuned", tuned), Map.entry("vae-other", other))) {
+      models.publish(vae.getValue(), new Registry.Publication(vae.getKey(), "vae@1", "none", "none",
+          Map.of("latent_std", 0.5), narrow.toJson(new ObjectMapper()), Map.of()));
+    }
+    Path named = dir.resolve("named.mp4");
+    Path decoded = dir.resolve("tuned.mp4");
+    String[] generate = {"generate", "--prompt", captions.get(0), "--checkpoint", ref, "--registry", registry,
+        "--frames", "9", "--steps", "2", "--seed", "3", "--out"};
+    assertEquals(0, Main.run(concat(generate, named.toString())));
+    assertEquals(0, Main.run(concat(generate, decoded.toString(), "--vae", "vae-tuned")));
+    assertTrue(!java.util.Arrays.equals(Files.readAllBytes(named), Files.readAllBytes(decoded)),
+        "the other decoder drew the same latents differently");
+    assertEquals(1, Main.run(concat(generate, dir.resolve("other.mp4").toString(), "--vae", "vae-other")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ying.inference.generate.Generator.load(models, ModelRef.parse(ref), ModelRef.parse("vae-other")));
+    assertTrue(e.getMessage().contains("vae-other@1 does not make the latents of vae@1"), e.getMessage());
+    try (var g = ying.inference.generate.Generator.load(models, ModelRef.parse(ref), ModelRef.parse("vae-tuned"))) {
+      assertEquals("vae-tuned@1", g.vaeRef().toString());
+    }
+
+    // The batch job records which VAE decoded, and refuses a misfit before any prompt is sampled.
+    Path prompts = dir.resolve("one-prompt.txt");
+    Files.writeString(prompts, captions.get(0) + "\n");
+    Path out = dir.resolve("batch-tuned");
+    assertEquals(0, Main.run("generate-batch", "--prompts", prompts.toString(), "--out", out.toString(), "--checkpoint",
+        ref, "--registry", registry, "--vae", "vae-tuned", "--frames", "9", "--steps", "2", "--master", "local[1]"));
+    SparkSession spark = SparkSession.builder().master("local[1]").config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      var row = spark.read().parquet(out.resolve("generations").toString()).first();
+      assertEquals("vae-tuned@1", row.getString(row.fieldIndex("vae")));
+    } finally {
+      spark.stop();
+    }
+    Path refused = dir.resolve("batch-other");
+    assertEquals(1, Main.run("generate-batch", "--prompts", prompts.toString(), "--out", refused.toString(),
+        "--checkpoint", ref, "--registry", registry, "--vae", "vae-other", "--frames", "9", "--steps", "2", "--master",
+        "local[1]"));
+    assertTrue(!Files.exists(refused.resolve("generations")), "nothing generated");
+  }
+
+  private static String[] concat(String[] head, String... tail) {
+    String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
   }
 
   @Test
