@@ -68,7 +68,8 @@ public final class PublishVae implements Callable<Integer> {
         null, config, name, run.path("steps").asInt(), run.path("batch").asInt(), Integer.parseInt(crop[0]),
         Integer.parseInt(crop[1]), Integer.parseInt(crop[2]), (float) run.path("learning_rate").asDouble(),
         run.path("warmup").asInt(), (float) run.path("kl_weight").asDouble(),
-        (float) run.path("object_weight").asDouble(0), run.path("decoder_only").asBoolean(false),
+        (float) run.path("object_weight").asDouble(0), run.path("object_margin").asInt(0),
+        run.path("decoder_only").asBoolean(false),
         run.path("seed").asLong(), evalClips,
         10, 250, RawRun.command(run));
     Map<String, Object> facts = RawRun.publishFacts(run, machine, PublishVae.class,

@@ -64,7 +64,8 @@ public final class SettleVae implements Callable<Integer> {
         config, source.path("name").asText(), source.path("steps").asInt(), source.path("batch").asInt(),
         Integer.parseInt(crop[0]), Integer.parseInt(crop[1]), Integer.parseInt(crop[2]),
         (float) source.path("learning_rate").asDouble(), 0, (float) source.path("kl_weight").asDouble(),
-        (float) source.path("object_weight").asDouble(0), source.path("decoder_only").asBoolean(false),
+        (float) source.path("object_weight").asDouble(0), source.path("object_margin").asInt(0),
+        source.path("decoder_only").asBoolean(false),
         source.path("seed").asLong(), evalClips, 10, 250, source.path("command").asText());
     Map<String, Object> facts = new LinkedHashMap<>();
     for (String key : List.of("trained_on", "training_seconds", "raw_clips", "rendered_world_seed", "raw_share")) {

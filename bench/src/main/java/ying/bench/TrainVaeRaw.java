@@ -70,6 +70,10 @@ public final class TrainVaeRaw implements Callable<Integer> {
       "times in the L1 loss (default: ${DEFAULT-VALUE})."})
   float objectWeight;
 
+  @Option(names = "--object-margin", defaultValue = "0", description = {"With --object-weight, also weigh pixels within",
+      "this many of an object's (default: ${DEFAULT-VALUE})."})
+  int objectMargin;
+
   @Option(names = "--decoder-only", description = "Train the decoder of the --init VAE alone; its latents stay as they are.")
   boolean decoderOnly;
 
@@ -109,8 +113,8 @@ public final class TrainVaeRaw implements Callable<Integer> {
     try (RenderedClips rendered = options.rendered(run, batch)) {
       int planned = options.steps != null ? options.steps : probe(run, config, window, rendered);
       VaeTrainingConfig cfg = new VaeTrainingConfig(run.dataset(options.clips), out.toString(), null, config, "vae",
-          planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, decoderOnly, seed,
-          1, 10, valEvery, null);
+          planned, batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, objectMargin,
+          decoderOnly, seed, 1, 10, valEvery, null);
       Files.createDirectories(out);
       try (VaeModel model = init != null ? VaeModel.load(init, config) : VaeModel.create(config, seed)) {
         Random rng = new Random(seed);
@@ -123,6 +127,7 @@ public final class TrainVaeRaw implements Callable<Integer> {
         facts.put("crop", crop);
         facts.put("kl_weight", klWeight);
         facts.put("object_weight", objectWeight);
+        facts.put("object_margin", objectMargin);
         facts.put("decoder_only", decoderOnly);
         options.record(facts);
         facts.put("init", init == null ? null : init.toString());
@@ -157,7 +162,8 @@ public final class TrainVaeRaw implements Callable<Integer> {
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);
           VaeTrainer.backward(trainer, video, klWeight,
-              objectWeight > 0 ? VaeTrainer.objectWeights(scope, crops, video.getShape(), objectWeight) : null);
+              objectWeight > 0 ? VaeTrainer.objectWeights(scope, crops, video.getShape(), objectWeight, objectMargin)
+                  : null);
           trainer.step();
         }
       });

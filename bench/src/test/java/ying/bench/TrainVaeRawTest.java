@@ -111,11 +111,12 @@ class TrainVaeRawTest {
     // The decoder alone, with object pixels weighed: the encoder's weights come back bit for bit.
     Path decoder = dir.resolve("decoder");
     assertEquals(0, new CommandLine(new TrainVaeRaw()).execute("--clips", file.toString(), "--out", decoder.toString(),
-        "--init", out.toString(), "--decoder-only", "--object-weight", "4", "--steps", "4", "--batch", "2", "--crop",
+        "--init", out.toString(), "--decoder-only", "--object-weight", "4", "--object-margin", "2", "--steps", "4", "--batch", "2", "--crop",
         "9x16x16", "--lr", "0.003", "--warmup", "1", "--val-every", "10"));
     JsonNode decoderRun = new ObjectMapper().readTree(decoder.resolve("run.json").toFile());
     assertTrue(decoderRun.path("decoder_only").asBoolean(), decoderRun.toString());
     assertEquals(4.0, decoderRun.path("object_weight").asDouble());
+    assertEquals(2, decoderRun.path("object_margin").asInt());
     int encoderParams = 0;
     int decoderMoved = 0;
     try (VaeModel before = VaeModel.load(out, config); VaeModel after = VaeModel.load(decoder, config)) {

@@ -85,16 +85,28 @@ class ObjectCoverTest {
     assertThrows(IllegalArgumentException.class, () -> ObjectCover.cells(rgb, frames, h, w, 3, 8));
     assertThrows(IllegalArgumentException.class, () -> ObjectCover.cells(new byte[10], frames, h, w, 4, 8));
     // Pixel by pixel, the same picture: frame 2's right cell is all object, its left cell none of it.
-    float[] mask = ObjectCover.pixels(rgb);
+    float[] mask = ObjectCover.pixels(rgb, h, w, 0);
     assertEquals(frames * h * w, mask.length);
-    float sum = 0;
-    for (float m : mask) {
-      sum += m;
-    }
-    assertEquals(32 + 64 + 16, sum, 0f);
+    assertEquals(32 + 64 + 16, sum(mask, 0, mask.length), 0f);
     assertEquals(1f, mask[(2 * h + 3) * w + 12]);
     assertEquals(0f, mask[(2 * h + 3) * w + 3]);
-    assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixels(new byte[10]));
+    // A margin of 2 pixels: frame 0's 4x8 block grows to 6 columns (the left edge stops it), frame 4's
+    // 8x2 strip to 10 columns of which 8 fit, over 4 rows; frame 2's whole right cell to 10 of 16 columns.
+    float[] wide = ObjectCover.pixels(rgb, h, w, 2);
+    assertEquals(6 * 8, sum(wide, 0, h * w), 0f);
+    assertEquals(10 * 8, sum(wide, 2 * h * w, 3 * h * w), 0f);
+    assertEquals(10 * 4, sum(wide, 4 * h * w, 5 * h * w), 0f);
+    assertEquals(0f, sum(wide, h * w, 2 * h * w), "an empty frame stays empty: no margin leaks across frames");
+    assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixels(new byte[10], h, w, 0));
+    assertThrows(IllegalArgumentException.class, () -> ObjectCover.pixels(rgb, h, w, -1));
+  }
+
+  private static float sum(float[] a, int from, int to) {
+    float s = 0;
+    for (int i = from; i < to; i++) {
+      s += a[i];
+    }
+    return s;
   }
 
   private static void paint(byte[] rgb, int frame, int h, int w, int x0, int y0, int cw, int ch) {

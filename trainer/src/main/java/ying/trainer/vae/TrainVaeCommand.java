@@ -59,6 +59,11 @@ public final class TrainVaeCommand implements YingCommand {
           "tenth of the synthetic world's frames, yet their outlines are what captions name). Default: ${DEFAULT-VALUE}."})
   float objectWeight;
 
+  @Option(names = "--object-margin", defaultValue = "0", paramLabel = "PX",
+      description = {"With --object-weight, also weigh the pixels within PX of an object's, so colour bled past an",
+          "outline costs what colour missing inside it costs. Default: ${DEFAULT-VALUE}."})
+  int objectMargin;
+
   @Option(names = "--decoder-only",
       description = {"Train the decoder alone (needs --init): the encoder, so every latent a dataset or a DiT",
           "already holds, stays as it is, and the new VAE decodes those latents."})
@@ -96,7 +101,7 @@ public final class TrainVaeCommand implements YingCommand {
     }
     VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps,
-        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, decoderOnly, seed, evalClips, 10,
+        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, objectMargin, decoderOnly, seed, evalClips, 10,
         valEvery,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);

@@ -144,8 +144,8 @@ public final class VaeTrainer {
         byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth());
-          NDArray weights = cfg.objectWeight() > 0 ? objectWeights(scope, crops, video.getShape(), cfg.objectWeight())
-              : null;
+          NDArray weights = cfg.objectWeight() > 0 ? objectWeights(scope, crops, video.getShape(), cfg.objectWeight(),
+              cfg.objectMargin()) : null;
           Losses l = backward(trainer, video, cfg.klWeight(), weights);
           float loss = l.total();
           float l1Value = l.l1();
@@ -222,11 +222,12 @@ public final class VaeTrainer {
 
   /**
    * Each pixel's weight for {@link VaeTrainingConfig#objectWeight}: 1 + {@code objectWeight} where
-   * {@code frames} (B clips of uint8 {@code [T, H, W, 3]}) has a synthetic object's colour, 1 elsewhere,
-   * as {@code [B, 1, T, H, W]} for a video of {@code videoShape}.
+   * {@code frames} (B clips of uint8 {@code [T, H, W, 3]}) has a synthetic object's colour or lies within
+   * {@code margin} pixels of one, 1 elsewhere, as {@code [B, 1, T, H, W]} for a video of {@code videoShape}.
    */
-  public static NDArray objectWeights(NDManager manager, byte[] frames, Shape videoShape, float objectWeight) {
-    float[] weights = ObjectCover.pixels(frames);
+  public static NDArray objectWeights(NDManager manager, byte[] frames, Shape videoShape, float objectWeight,
+      int margin) {
+    float[] weights = ObjectCover.pixels(frames, (int) videoShape.get(3), (int) videoShape.get(4), margin);
     for (int i = 0; i < weights.length; i++) {
       weights[i] = 1 + objectWeight * weights[i];
     }
@@ -266,6 +267,7 @@ public final class VaeTrainer {
       extra.put("kl_weight", cfg.klWeight());
       if (cfg.objectWeight() > 0) {
         extra.put("object_weight", cfg.objectWeight());
+        extra.put("object_margin", cfg.objectMargin());
       }
       if (cfg.decoderOnly()) {
         extra.put("decoder_only", true);

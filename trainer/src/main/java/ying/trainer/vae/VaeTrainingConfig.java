@@ -17,6 +17,8 @@ import ying.inference.vae.VaeConfig;
  *     ying.core.synth.ObjectCover}) weighs in the L1 loss: each pixel weighs 1 + W x object, the loss
  *     is over the weights' sum. Objects fill a tenth of the synthetic world's frames, yet their
  *     outlines are what captions name; 0 is the plain L1
+ * @param objectMargin how many pixels around each object pixel weigh as it does, so colour bled
+ *     past an outline costs what colour missing inside it costs
  * @param decoderOnly train the decoder alone: the encoder, and so every latent a dataset or a DiT
  *     already holds, stays as it is
  * @param evalClips how many whole val clips the published metrics are measured on
@@ -24,7 +26,7 @@ import ying.inference.vae.VaeConfig;
  */
 public record VaeTrainingConfig(String data, String registry, String init, VaeConfig architecture, String name, int steps, int batch,
     int cropFrames, int cropHeight, int cropWidth, float learningRate, int warmupSteps, float klWeight,
-    float objectWeight, boolean decoderOnly, long seed, int evalClips, int logEvery, int valEvery, String command)
+    float objectWeight, int objectMargin, boolean decoderOnly, long seed, int evalClips, int logEvery, int valEvery, String command)
     implements Serializable {
 
   public VaeTrainingConfig {
@@ -32,8 +34,12 @@ public record VaeTrainingConfig(String data, String registry, String init, VaeCo
       throw new IllegalArgumentException("steps, batch, learning rate and eval clips must be positive, the KL weight"
           + " not negative");
     }
-    if (!(objectWeight >= 0)) {
-      throw new IllegalArgumentException("the object weight must not be negative, got " + objectWeight);
+    if (!(objectWeight >= 0) || objectMargin < 0) {
+      throw new IllegalArgumentException("the object weight and margin must not be negative, got " + objectWeight
+          + " and " + objectMargin);
+    }
+    if (objectMargin > 0 && objectWeight == 0) {
+      throw new IllegalArgumentException("an object margin widens what the object weight weighs: give an object weight");
     }
     if (cropFrames < 1 || cropHeight < 1 || cropWidth < 1) {
       throw new IllegalArgumentException("bad crop " + cropFrames + "x" + cropHeight + "x" + cropWidth);

@@ -25,7 +25,7 @@ class ObjectWeightsTest {
     frames[p + 2] = 0x28;
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray video = VideoTensors.fromBytes(m, frames, t, h, w);
-      NDArray weights = VaeTrainer.objectWeights(m, frames, video.getShape(), 4f);
+      NDArray weights = VaeTrainer.objectWeights(m, frames, video.getShape(), 4f, 0);
       assertEquals(new Shape(2, 1, t, h, w), weights.getShape());
       assertEquals(2 * t * h * w + 4f, weights.sum().getFloat(), 1e-3f);
       assertEquals(5f, weights.getFloat(1, 0, 3, 2, 11));
@@ -33,6 +33,11 @@ class ObjectWeightsTest {
       // The same place in the video tensor holds the red pixel: weights broadcast over its three channels.
       assertArrayEquals(new float[] {0xE6 / 127.5f - 1, 0x28 / 127.5f - 1, 0x28 / 127.5f - 1},
           video.get("1, :, 3, 2, 11").toFloatArray(), 1e-5f);
+      // A margin of 1: the pixel and its 8 neighbours, in its own frame and clip only.
+      NDArray wide = VaeTrainer.objectWeights(m, frames, video.getShape(), 4f, 1);
+      assertEquals(2 * t * h * w + 9 * 4f, wide.sum().getFloat(), 1e-3f);
+      assertEquals(5f, wide.getFloat(1, 0, 3, 1, 10));
+      assertEquals(1f, wide.getFloat(1, 0, 2, 2, 11));
     }
   }
 }

@@ -52,7 +52,7 @@ class VaeTrainingTest {
   void learnsPublishesAndTheCheckpointScoresAsItsManifestSays() throws Exception {
     String registry = dir.resolve("models").toString();
     VaeTrainingConfig cfg = new VaeTrainingConfig(data, registry, null, NARROW, "vae", 60, 2, 5, 16, 16, 3e-3f, 5,
-        1e-4f, 0, false, 3, 3, 2, 20, "test");
+        1e-4f, 0, 0, false, 3, 3, 2, 20, "test");
     VaeTrainer.Result result = VaeTrainer.train(cfg, Storage.local());
     assertEquals(new ModelRef("vae", "1"), result.ref());
     try (Checkpoint ckpt = new Registry(Storage.local(), registry).load(ModelRef.parse("vae"))) {
