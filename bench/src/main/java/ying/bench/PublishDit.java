@@ -13,7 +13,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import ying.core.io.Storage;
-import ying.core.registry.Checkpoint;
 import ying.core.registry.ModelRef;
 import ying.core.registry.Registry;
 import ying.core.text.Tokenizer;
@@ -127,14 +126,10 @@ public final class PublishDit implements Callable<Integer> {
   }
 
   /** {@code other}'s exact ref, once it is known to make the latents of {@code learnt}; a clear refusal if not. */
-  private static String sameLatents(Registry registry, String learnt, String other) throws IOException {
-    try (Checkpoint a = registry.load(ModelRef.parse(learnt)); VaeModel trained = VaeModel.load(a);
-        Checkpoint b = registry.load(ModelRef.parse(other)); VaeModel decoder = VaeModel.load(b)) {
-      if (!trained.sameLatentsAs(decoder)) {
-        throw new IllegalArgumentException(b.ref() + " does not make the latents of " + a.ref() + ", which the run"
-            + " learnt (its encoder differs): it cannot decode this DiT's samples");
-      }
-      return b.ref().toString();
+  private String sameLatents(Registry registry, String learnt, String other) throws IOException {
+    try (VaeModel checked = VaeModel.loadMakingLatentsOf(registry, ModelRef.parse(learnt), ModelRef.parse(other),
+        "the run in " + weights)) {
+      return registry.resolve(ModelRef.parse(other)).toString();
     }
   }
 

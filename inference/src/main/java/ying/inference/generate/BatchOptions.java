@@ -66,11 +66,11 @@ public final class BatchOptions {
     Dataset<Row> rows = GenerateBatch.prompts(session, lines);
     int partitions = (int) Math.max(1, Math.min(rows.count(), session.sparkContext().defaultParallelism()));
     SamplingOptions o = sampling;
-    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, vae, Storage.normalise(out), o.frames(), o.width(),
-        o.height(), o.fps(), o.steps(), o.guidance(), o.seed(), o.sampler());
+    GenerateBatch.Settings s = new GenerateBatch.Settings(root, exact, vae, Storage.normalise(out), o.frames(),
+        o.width(), o.height(), o.fps(), o.steps(), o.guidance(), o.seed(), o.sampler());
     System.err.printf(java.util.Locale.ROOT, "generating %d prompts with %s and %s in %d tasks: %d frames of %dx%d, %d %s"
-        + " steps, guidance %.1f%n", rows.count(), exact, vae, partitions, o.frames(), o.width(), o.height(), o.steps(), o.sampler(),
-        o.guidance());
+        + " steps, guidance %.1f%n", rows.count(), exact, vae, partitions, o.frames(), o.width(), o.height(), o.steps(),
+        o.sampler(), o.guidance());
     Dataset<Row> results = GenerateBatch.run(rows.repartition(partitions), s,
         new HadoopConf(session.sparkContext().hadoopConfiguration()));
     List<Row> all = results.collectAsList();

@@ -41,23 +41,12 @@ public record Generator(DitModel dit, VaeModel vae, ModelRef ditRef, ModelRef va
 
   private static VaeModel loadVae(Registry registry, ModelRef named, ModelRef override, ModelRef dit)
       throws IOException {
-    VaeModel trained;
-    try (Checkpoint c = registry.load(named)) {
-      trained = VaeModel.load(c);
-    }
     if (override == null || registry.resolve(override).equals(registry.resolve(named))) {
-      return trained;
-    }
-    try (trained; Checkpoint c = registry.load(override)) {
-      VaeModel other = VaeModel.load(c);
-      if (!trained.sameLatentsAs(other)) {
-        other.close();
-        throw new IllegalArgumentException(c.ref() + " does not make the latents of " + registry.resolve(named)
-            + ", the VAE " + dit + " was trained with (its encoder differs), so it cannot decode " + dit + "'s samples;"
-            + " a VAE trained from it with train-vae --decoder-only can");
+      try (Checkpoint c = registry.load(named)) {
+        return VaeModel.load(c);
       }
-      return other;
     }
+    return VaeModel.loadMakingLatentsOf(registry, named, override, dit.toString());
   }
 
   @Override

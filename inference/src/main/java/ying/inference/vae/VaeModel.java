@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import ying.core.djl.Devices;
 import ying.core.djl.Weights;
 import ying.core.registry.Checkpoint;
+import ying.core.registry.ModelRef;
+import ying.core.registry.Registry;
 
 /**
  * A causal VAE ready to use: the network and its config, with float16 checkpoints. Encodes clips
@@ -87,6 +89,24 @@ public final class VaeModel implements AutoCloseable {
 
   public VaeConfig config() {
     return network.config();
+  }
+
+  /**
+   * Loads {@code other} from {@code registry} to decode what {@code user} (a DiT) samples in the
+   * latents of {@code named}, refusing it unless it makes those latents ({@link #sameLatentsAs}).
+   */
+  public static VaeModel loadMakingLatentsOf(Registry registry, ModelRef named, ModelRef other, String user)
+      throws IOException {
+    try (Checkpoint a = registry.load(named); VaeModel trained = load(a); Checkpoint b = registry.load(other)) {
+      VaeModel decoder = load(b);
+      if (!trained.sameLatentsAs(decoder)) {
+        decoder.close();
+        throw new IllegalArgumentException(b.ref() + " does not make the latents of " + a.ref() + ", which " + user
+            + " learnt (its encoder differs), so it cannot decode " + user + "'s samples; a VAE trained from "
+            + a.ref() + " with train-vae --decoder-only can");
+      }
+      return decoder;
+    }
   }
 
   /**
