@@ -162,8 +162,7 @@ public final class TrainVaeRaw implements Callable<Integer> {
         try (NDManager scope = probe.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, w[0], w[1], w[2]);
           VaeTrainer.backward(trainer, video, klWeight,
-              objectWeight > 0 ? VaeTrainer.objectWeights(scope, crops, video.getShape(), objectWeight, objectMargin)
-                  : null);
+              VaeTrainer.objectWeights(scope, crops, video.getShape(), objectWeight, objectMargin));
           trainer.step();
         }
       });

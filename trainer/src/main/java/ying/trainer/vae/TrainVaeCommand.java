@@ -101,8 +101,8 @@ public final class TrainVaeCommand implements YingCommand {
     }
     VaeTrainingConfig cfg = new VaeTrainingConfig(Storage.normalise(data),
         registry == null ? Registry.defaultRoot() : registry, init, architecture(channels, resBlocks), name, steps,
-        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, objectMargin, decoderOnly, seed, evalClips, 10,
-        valEvery,
+        batch, window[0], window[1], window[2], learningRate, warmup, klWeight, objectWeight, objectMargin,
+        decoderOnly, seed, evalClips, 10, valEvery,
         "ying " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     System.err.println("ying train-vae: " + cfg);
     try (SparkSession session = Sessions.start("ying-train-vae", spark.master, spark.conf)) {

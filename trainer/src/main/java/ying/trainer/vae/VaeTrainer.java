@@ -144,8 +144,7 @@ public final class VaeTrainer {
         byte[] crops = VaeCrops.cut(batch, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth(), rng);
         try (NDManager scope = model.djlModel().getNDManager().newSubManager()) {
           NDArray video = VideoTensors.fromBytes(scope, crops, cfg.cropFrames(), cfg.cropHeight(), cfg.cropWidth());
-          NDArray weights = cfg.objectWeight() > 0 ? objectWeights(scope, crops, video.getShape(), cfg.objectWeight(),
-              cfg.objectMargin()) : null;
+          NDArray weights = objectWeights(scope, crops, video.getShape(), cfg.objectWeight(), cfg.objectMargin());
           Losses l = backward(trainer, video, cfg.klWeight(), weights);
           float loss = l.total();
           float l1Value = l.l1();
@@ -223,10 +222,14 @@ public final class VaeTrainer {
   /**
    * Each pixel's weight for {@link VaeTrainingConfig#objectWeight}: 1 + {@code objectWeight} where
    * {@code frames} (B clips of uint8 {@code [T, H, W, 3]}) has a synthetic object's colour or lies within
-   * {@code margin} pixels of one, 1 elsewhere, as {@code [B, 1, T, H, W]} for a video of {@code videoShape}.
+   * {@code margin} pixels of one, 1 elsewhere, as {@code [B, 1, T, H, W]} for a video of {@code videoShape};
+   * null when {@code objectWeight} is 0, which {@link #backward} takes as the plain L1.
    */
   public static NDArray objectWeights(NDManager manager, byte[] frames, Shape videoShape, float objectWeight,
       int margin) {
+    if (objectWeight == 0) {
+      return null;
+    }
     float[] weights = ObjectCover.pixels(frames, (int) videoShape.get(3), (int) videoShape.get(4), margin);
     for (int i = 0; i < weights.length; i++) {
       weights[i] = 1 + objectWeight * weights[i];

@@ -2,6 +2,7 @@ package ying.trainer.vae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -38,6 +39,7 @@ class ObjectWeightsTest {
       assertEquals(2 * t * h * w + 9 * 4f, wide.sum().getFloat(), 1e-3f);
       assertEquals(5f, wide.getFloat(1, 0, 3, 1, 10));
       assertEquals(1f, wide.getFloat(1, 0, 2, 2, 11));
+      assertNull(VaeTrainer.objectWeights(m, frames, video.getShape(), 0f, 0), "no weight: the plain L1");
     }
   }
 }
